@@ -1,0 +1,201 @@
+"""STAR structure: which of Situation, Task, Action and Result the answer contains.
+
+Candidates rarely say "the situation was"; they open with "At my previous company…",
+"Last spring…", "When I was at…". So each part is recognised by the cues a spoken story
+actually uses, sentence by sentence, and each part keeps the sentences that show it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coach.checks import Check, Outcome
+from coach.models import STAR_PARTS, Finding, Span, Star, StarPart
+from coach.text import Document, Sentence
+
+_I = r"(?:i|i've|i'd)"
+_PAST_VERB = r"(?:[a-z]+ed|[a-z]+t|built|began|brought|bought|caught|chose|did|drew|drove|fought|found|gave|got|grew|held|hid|kept|knew|led|made|met|ran|rang|read|rose|said|sat|saw|set|shook|sold|spoke|stood|struck|swam|taught|told|took|threw|understood|went|won|wrote|wound|ended|came|put|cut|shut|ran|spun|split|sought|paid|laid|became|overcame|undertook|oversaw)"
+# Verbs that say what the candidate felt or was, not what they did.
+_NOT_ACTIONS = frozenset(
+    """was were had felt thought believed realized realised learned learnt loved liked hated
+    wanted wished hoped noticed knew understood guess got kind sort just really used
+    went fit expected enjoyed disliked didn't couldn't wasn't might must tried""".split()
+)
+
+_SITUATION_RE = re.compile(
+    r"""(?x)
+    \b(?:at|in|during|with|from)\s+(?:my|our|a|the)\s+(?:last|previous|former|prior|current|first|old|final|second|third|recent|summer)?\s*
+        (?:job|company|role|position|internship|employer|workplace|team|firm|agency|startup|start-up|store|restaurant|school|university|college|project|year|semester|placement|office|shop|hospital|bank|practice|organi[sz]ation|department)\b
+    | \b(?:when|while|whilst)\s+(?:i|we)\s+(?:was|were|worked|interned|started|joined|led|ran|managed)\b
+    | \b(?:while|whilst)\s+(?:working|interning|studying|at|on|leading|managing)\b
+    | \b(?:last|this\ past|one|a\ few|two|three|several|earlier\ this)\s+(?:spring|summer|autumn|fall|winter|year|month|quarter|week|semester|time|day|years|months)\b
+    | \b(?:years?|months?|weeks?)\s+ago\b
+    | \bin\s+(?:19|20)\d\d\b
+    | \b(?:once|recently|previously|back\ then|at\ the\ time)\b
+    | \b(?:i|we)\s+(?:was|were)\s+(?:working|employed|hired|brought\ in|part\ of|on\ a|new|assigned|responsible|leading|asked)\b
+    | \b(?:i|we)\s+(?:worked|interned|joined|started)\s+(?:as|at|in|on|for|with)\b
+    | \bthere\s+(?:was|were)\b
+    | \b(?:my|our|the)\s+(?:last|previous|former|old|current)?\s*(?:boss|manager|supervisor|employer|company|team|client|customer|colleague|coworker|co-worker|teammate|project|mentor|department|job)\s+(?:was|were|had|asked|wanted|decided|fired|changed|is|has)\b
+    | \b(?:a|one|two)\s+(?:colleague|coworker|co-worker|client|customer|teammate|member|manager|stakeholder)s?\s+(?:and\ i\s+)?(?:was|were|had|disagreed|complained|asked|wanted|kept|came)\b
+    | \bwe\s+(?:had|ran\ into|faced|were|disagreed|struggled|noticed|lost|missed)\b
+    | \b(?:i|we)\s+(?:had|faced|ran\ into|noticed|inherited|discovered)\s+(?:a|an|some|two|three|trouble|problems?|issues?)\b
+    | \b(?:i|we)\s+was\s+let\s+go\b | \b(?:fired|laid\ off|let\ go|terminated|displaced)\b
+    | \bthe\s+(?:project|deadline|client|team|company|launch|system|product|situation|business|store)\s+(?:was|were|had)\b
+    """
+)
+
+_TASK_RE = re.compile(
+    r"""(?x)
+    \b(?:my|our|the)\s+(?:job|task|role|goal|aim|objective|mission|responsibility|assignment|brief|challenge|instructions?|mandate)\s+(?:was|were|is)\b
+    | \b(?:i|we)\s+(?:was|were)\s+(?:asked|assigned|tasked|charged|responsible|expected|told|given|in\ charge|hired|brought\ in)\s+(?:to|with|for)\b
+    | \b(?:i|we)\s+(?:needed|had|wanted|set\ out|aimed|decided)\s+to\s+(?!be\b)
+    | \bit\s+was\s+(?:my|up\ to\ me|on\ me)\b
+    | \b(?:i|we)\s+(?:was|were)\s+responsible\b
+    | \b(?:i|we)\s+had\s+(?:about|only|just|less\ than|under)?\s*(?:a|an|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|hours?)\s+to\b
+    | \bthe\s+(?:goal|aim|objective|target|deadline)\s+was\b
+    | \bso\s+that\s+(?:we|i)\s+could\b
+    """
+)
+
+_ACTION_RE = re.compile(
+    rf"""(?x)
+    \b{_I}\s+(?:also\s+|then\s+|first\s+|quickly\s+|personally\s+|immediately\s+|eventually\s+|finally\s+|even\s+|actually\s+|just\s+)?
+        (?P<verb>{_PAST_VERB})\b
+    | \b(?:i|i've)\s+(?:have\s+)?(?:taken|started|begun|made|built|created|set\ up|learned|learnt|completed)\s+
+    | \bi\s+(?:am|'m)\s+(?:working|taking|studying|learning|practicing|practising)\s+on?\b
+    | \b(?:i\s+)?(?:decided|chose|offered|volunteered|proposed|suggested)\s+to\b
+    | \b(?:my\s+(?:approach|solution|first\ step|plan)\s+was)\b
+    | \bi\s+would\s+(?:then\s+)?(?:[a-z]+)\b(?=.*\b(?:and|then)\b)
+    """
+)
+
+_RESULT_RE = re.compile(
+    r"""(?x)
+    \b(?:as\ a\ result|in\ the\ end|in\ the\ long\ run|ultimately|eventually|at\ the\ end|by\ the\ end|since\ then|from\ then\ on|afterwards|after\ (?:that|rollout|launch)|the\ outcome|the\ result|end\ result|thanks\ to|going\ forward|looking\ back)\b
+    | \b(?:ended\ up|resulted\ in|led\ to|leading\ to|which\ meant|turned\ out|paid\ off|worked\ out|this\ (?:helped|meant|improved|reduced|cut|saved|made|gave|allowed|taught|showed|experience))\b
+    | \b(?:increased|decreased|reduced|improved|cut|saved|raised|boosted|grew|doubled|tripled|halved|lowered|won|exceeded|beat|hit|met|achieved|delivered|launched|shipped|closed|secured|retained|recovered|resolved|solved|fixed|completed|finished|signed|renewed|promoted|recognized|recognised|praised|thanked|adopted)\b
+    | \b(?:was|were|got)\s+(?:fixed|finished|completed|resolved|solved|delivered|launched|adopted|approved|promoted|praised|recognized|recognised|rolled\ out|back\ on\ track|on\ time|a\ success|successful)\b
+    | \b(?:loved|appreciated|agreed|thanked|renewed|stayed|returned|came\ back|kept\ (?:his|her|their)\ business)\b
+    | \b(?:managed|was\ able|were\ able)\s+to\b
+    | \bit\s+(?:helped|worked|went|made)\b
+    | \b(?:i|i've)\s+(?:have\s+)?(?:made|seen|grown|become|improved|learned|learnt)\b.*\b(?:progress|better|improv|stronger|more\ valuable|since)\w*
+    | \b(?:i|we)\s+(?:grew|learned|learnt|realized|realised)\b
+    | \b(?:taught\ me|showed\ me|made\ me\ a\ better)\b
+    | \bthe\s+(?:client|customer|team|manager|boss|project|feature|bug|change|process|deal)\s+(?:was|were|loved|agreed|stayed|signed|asked|went|is|became)\b
+    | \b(?:no\ clear\ decision|moved\ on|compromised|lingered|fell\ through|failed|didn't\ work|did\ not\ work)\b
+    """
+)
+
+_WE_ACTION_RE = re.compile(rf"\bwe\s+(?:also\s+|then\s+)?(?P<verb>{_PAST_VERB})\b")
+_CUES = {"situation": _SITUATION_RE, "task": _TASK_RE, "action": _ACTION_RE, "result": _RESULT_RE}
+
+
+@dataclass
+class StarOutcome(Outcome):
+    star: Star = field(default_factory=Star)
+    i_actions: int = 0
+    we_actions: int = 0
+
+
+def run(document: Document) -> StarOutcome:
+    evidence: dict[str, list[Span]] = {part: [] for part in STAR_PARTS}
+    i_actions = we_actions = 0
+    for index, sentence in enumerate(document.sentences):
+        for part in _parts_of(sentence, index, len(document.sentences)):
+            evidence[part].append(document.sentence_span(sentence))
+        i_actions += _count_actions(sentence.lower, _ACTION_RE)
+        we_actions += _count_actions(sentence.lower, _WE_ACTION_RE)
+    star = Star(**{part: _part(spans) for part, spans in evidence.items()})
+    outcome = StarOutcome(star=star, i_actions=i_actions, we_actions=we_actions)
+    outcome.findings = _findings(star, i_actions, we_actions, document)
+    outcome.flagged = not (star.situation.present and star.action.present and star.result.present)
+    return outcome
+
+
+def _parts_of(sentence: Sentence, index: int, total: int) -> list[str]:
+    parts = [part for part, cue in _CUES.items() if cue.search(sentence.lower)]
+    # A result cue in the first sentence is usually scene-setting ("we had reduced…").
+    if "result" in parts and index == 0 and total > 2:
+        parts.remove("result")
+    if "action" in parts and not _has_real_action(sentence.lower):
+        parts.remove("action")
+    return parts
+
+
+def _has_real_action(lower: str) -> bool:
+    for match in _ACTION_RE.finditer(lower):
+        verb = match.groupdict().get("verb")
+        if verb is None or verb not in _NOT_ACTIONS:
+            return True
+    return False
+
+
+def _count_actions(lower: str, pattern: re.Pattern[str]) -> int:
+    return sum(1 for m in pattern.finditer(lower) if (m.groupdict().get("verb") or "") not in _NOT_ACTIONS)
+
+
+def _part(spans: list[Span]) -> StarPart:
+    present = bool(spans)
+    rating = 1 if not present else (5 if len(spans) >= 2 else 4)
+    return StarPart(present=present, evidence=spans, rating=rating)
+
+
+_MISSING_ADVICE = {
+    "situation": "Open with one sentence of context: where you were, when, and what was going on.",
+    "task": "Say outright what you were responsible for or what had to be achieved (\"My job was to…\").",
+    "action": "Walk through the steps you personally took, with \"I\" and concrete verbs.",
+    "result": "End with how it turned out: a measurable outcome if you have one, and what you learned.",
+}
+
+
+def _findings(star: Star, i_actions: int, we_actions: int, document: Document) -> list[Finding]:
+    findings = []
+    for name, part in star.parts():
+        if not part.present:
+            severity = "warning" if name in ("task", "situation") else "problem"
+            findings.append(
+                Finding(
+                    check="star",
+                    severity=severity,
+                    message=f"No clear {name.capitalize()} in the answer.",
+                    suggestion=_MISSING_ADVICE[name],
+                )
+            )
+    if we_actions > i_actions and we_actions >= 2:
+        findings.append(
+            Finding(
+                check="star",
+                severity="warning",
+                message=f'Actions are told as "we" ({we_actions}) more than "I" ({i_actions}): your own part is unclear.',
+                span=_first_we_span(document),
+                suggestion='Say what you did yourself: "I proposed…", "I built…", then credit the team.',
+            )
+        )
+    return findings
+
+
+def _first_we_span(document: Document) -> Span | None:
+    for sentence in document.sentences:
+        if _WE_ACTION_RE.search(sentence.lower):
+            return document.sentence_span(sentence)
+    return None
+
+
+CHECK = Check(
+    id="star",
+    description="Situation, Task, Action and Result, each with the sentences that show it.",
+    run=run,
+    flags=(
+        "We had a project once. It was hard.",
+        "I am a hard worker and I like people.",
+        "Last spring our warehouse kept running out of stock. I rebuilt the reorder sheet.",
+    ),
+    passes=(
+        "Last spring at my previous company our release was three weeks behind. My job was to get "
+        "it back on track. I split the backlog and paired with the two slowest teams. We shipped on "
+        "time and cut open bugs by 40%.",
+        "When I was at a small bakery, the owner asked me to fix our ordering. I built a simple "
+        "spreadsheet. As a result, waste dropped noticeably.",
+    ),
+)

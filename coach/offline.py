@@ -1,0 +1,104 @@
+"""The offline engine: rule-based, deterministic and instant. Text in, `Critique` out."""
+
+from __future__ import annotations
+
+from coach import rubric
+from coach.checks import registry
+from coach.models import (
+    Answer,
+    Checks,
+    Critique,
+    NegativityCheck,
+    RamblingCheck,
+    SpecificityCheck,
+)
+from coach.text import Document
+
+ENGINE = "offline"
+
+
+def critique(answer: Answer) -> Critique:
+    document = Document(answer.text, answer.question)
+    outcomes = {check_id: check.run(document) for check_id, check in registry().items()}
+    star, rambling = outcomes["star"], outcomes["rambling"]
+    negativity, specificity = outcomes["negativity"], outcomes["specificity"]
+    ratings = _ratings(outcomes)
+    findings = [finding for outcome in outcomes.values() for finding in outcome.findings]
+    return Critique(
+        source=answer.source,
+        question=answer.question,
+        role=answer.role,
+        engine=ENGINE,
+        score=rubric.score(
+            ratings,
+            dodged=outcomes["relevance"].flagged,
+            injected=outcomes["injection"].flagged,
+        ),
+        ratings=ratings,
+        star=star.star,
+        checks=Checks(
+            rambling=RamblingCheck(flagged=rambling.flagged, reasons=rambling.reasons),
+            negativity=NegativityCheck(flagged=negativity.flagged, sentences=negativity.sentences),
+            specificity=SpecificityCheck(
+                quantified=specificity.quantities > 0,
+                numbers=specificity.quantities,
+                vague_claims=specificity.vague_claims,
+                i_statements=specificity.i_statements,
+                we_statements=specificity.we_statements,
+            ),
+        ),
+        metrics=rambling.metrics,
+        findings=findings,
+        strengths=_strengths(outcomes),
+        suggestions=_suggestions(findings),
+    )
+
+
+def _ratings(outcomes) -> dict[str, int]:
+    star = outcomes["star"]
+    ratings = {name: part.rating for name, part in star.star.parts()}
+    if star.we_actions > star.i_actions and ratings["action"] > 1:
+        ratings["action"] -= 1
+    ratings["specificity"] = _specificity_rating(outcomes["specificity"])
+    ratings["concision"] = _concision_rating(outcomes["rambling"])
+    ratings["tone"] = {0: 5, 1: 2}.get(outcomes["negativity"].sentences, 1)
+    return ratings
+
+
+def _specificity_rating(outcome) -> int:
+    if outcome.quantities >= 2:
+        return 5
+    if outcome.quantities == 1:
+        return 4
+    return 1 if outcome.vague_claims else 2
+
+
+def _concision_rating(outcome) -> int:
+    if "filler-heavy" in outcome.reasons:
+        return 1
+    if outcome.flagged:
+        return 2
+    return 4 if outcome.metrics.long_sentences else 5
+
+
+def _strengths(outcomes) -> list[str]:
+    strengths = []
+    star = outcomes["star"].star
+    for name, part in star.parts():
+        if part.present and part.rating >= 4:
+            strengths.append(f'Clear {name}: "{_clip(part.evidence[0].text)}"')
+    if outcomes["specificity"].quantities >= 2:
+        strengths.append("Backs claims with concrete numbers.")
+    if not outcomes["negativity"].flagged and star.action.present:
+        strengths.append("Keeps a constructive tone about other people.")
+    return strengths
+
+
+def _suggestions(findings) -> list[str]:
+    order = {"problem": 0, "warning": 1, "info": 2}
+    ranked = sorted((f for f in findings if f.suggestion), key=lambda f: order[f.severity])
+    return list(dict.fromkeys(f.suggestion for f in ranked))[:5]
+
+
+def _clip(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,120 @@
+"""Reading answers from files, folders and stdin (an edge: the core never touches files).
+
+Every refusal is an `UnreadableInput` whose message is one line a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from coach.models import Answer, InputError
+
+# A spoken answer is a few hundred words; a file far beyond that is not an answer.
+MAX_ANSWER_BYTES = 64 * 1024
+ANSWER_SUFFIXES = (".txt", ".md")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FRONT_MATTER_KEYS = {"question", "role", "id"}
+
+
+class UnreadableInput(Exception):
+    """An input that cannot be graded; the message says why in one line."""
+
+
+def expand(paths: list[str]) -> Iterator[str]:
+    """Each PATH as given, with folders replaced by their answer files, sorted."""
+    for raw in paths:
+        path = Path(raw)
+        if raw != "-" and path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
+            if not files:
+                raise UnreadableInput(f"{raw}: folder has no answer files ({', '.join(ANSWER_SUFFIXES)})")
+            yield from (str(f) for f in files)
+        else:
+            yield raw
+
+
+def read_answers(paths: list[str], question: str | None = None, role: str | None = None) -> Iterator[Answer | InputError]:
+    """Every answer the PATHs hold; an input that cannot be read becomes an InputError."""
+    for source in expand(paths):
+        try:
+            yield read_answer(source, question=question, role=role)
+        except UnreadableInput as error:
+            yield InputError(source=source, error=str(error))
+
+
+def read_answer(source: str, question: str | None = None, role: str | None = None) -> Answer:
+    data = _read_bytes(source)
+    text = decode(data, source)
+    metadata: dict[str, str] = {}
+    if source.lower().endswith(".md"):
+        metadata, text = split_front_matter(text, source)
+    if not text.strip():
+        raise UnreadableInput(f"{source}: the answer is empty")
+    return Answer(
+        text=text.strip("\r\n"),
+        question=question or metadata.get("question"),
+        role=role or metadata.get("role"),
+        source=f"{source}#{metadata['id']}" if metadata.get("id") else source,
+    )
+
+
+def _read_bytes(source: str) -> bytes:
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_ANSWER_BYTES + 1)
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise UnreadableInput(f"{source}: no such file")
+        if path.is_dir():
+            raise UnreadableInput(f"{source}: is a folder")
+        try:
+            if path.stat().st_size > MAX_ANSWER_BYTES:
+                raise UnreadableInput(_too_large(source))
+            data = path.read_bytes()
+        except OSError as error:
+            raise UnreadableInput(f"{source}: cannot read ({error.strerror or error})") from None
+    if len(data) > MAX_ANSWER_BYTES:
+        raise UnreadableInput(_too_large(source))
+    return data
+
+
+def _too_large(source: str) -> str:
+    return f"{source}: larger than {MAX_ANSWER_BYTES // 1024} KiB; an answer file holds one spoken answer"
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (BOM or not); else the encoding charset-normalizer is sure of; else refuse."""
+    if b"\x00" in data[:8192]:
+        raise UnreadableInput(f"{source}: binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # only non-UTF-8 input pays for this import
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.2:
+        raise UnreadableInput(f"{source}: not UTF-8 and the encoding could not be detected; save it as UTF-8")
+    return str(best)
+
+
+def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
+    """YAML front matter (question, role, id) and the answer after it."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    import yaml  # only files with front matter pay for this import
+
+    try:
+        data = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        raise UnreadableInput(f"{source}: front matter is not valid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise UnreadableInput(f"{source}: front matter must be key: value lines")
+    metadata = {key: str(data[key]).strip() for key in _FRONT_MATTER_KEYS if data.get(key) is not None}
+    return metadata, text[match.end() :]

@@ -1,0 +1,45 @@
+"""The `coach eval` report: per-label precision/recall/F1/support and the score's AUC."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from coach import evaluate
+
+
+@dataclass
+class Report:
+    answers: int
+    labels: list[evaluate.LabelScore]
+    auc: float | None
+    good: int
+    bad: int
+    mistakes: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, rows, critiques, *, with_mistakes: bool = False) -> Report:
+        auc, good, bad = evaluate.score_auc(rows, critiques)
+        wrong = evaluate.mistakes(rows, critiques) if with_mistakes else []
+        return cls(len(rows), evaluate.label_scores(rows, critiques), auc, good, bad, wrong)
+
+    def to_json(self) -> str:
+        payload = {
+            "answers": self.answers,
+            "labels": {s.label: {k: v for k, v in asdict(s).items() if k != "label"} for s in self.labels},
+            "score_auc": {"auc": self.auc, "good": self.good, "bad": self.bad},
+        }
+        if self.mistakes:
+            payload["mistakes"] = self.mistakes
+        return json.dumps(payload, indent=2)
+
+    def to_text(self) -> str:
+        lines = [f"{self.answers} labelled answers (offline engine)", ""]
+        lines.append(f"{'label':<24}{'precision':>10}{'recall':>8}{'F1':>7}{'support':>9}")
+        for s in self.labels:
+            lines.append(f"{s.label:<24}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.support:>9}")
+        auc = "n/a (needs good and bad answers)" if self.auc is None else f"{self.auc:.3f}"
+        lines += ["", f"score ROC AUC, good vs bad: {auc}  ({self.good} good, {self.bad} bad)"]
+        if self.mistakes:
+            lines += ["", "mistakes:"] + [f"  {m['id']}: {m['label']} expected {m['expected']}" for m in self.mistakes]
+        return "\n".join(lines) + "\n"

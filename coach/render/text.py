@@ -1,0 +1,102 @@
+"""Text for a person at a terminal: score, STAR table, findings with evidence, verdict."""
+
+from __future__ import annotations
+
+from coach.models import Critique, Finding, InputError, Result
+
+_STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
+_SEVERITY_STYLE = {"problem": "red", "warning": "yellow", "info": "cyan"}
+_SEVERITY_MARK = {"problem": "✖", "warning": "!", "info": "·"}
+
+
+class _Painter:
+    def __init__(self, color: bool):
+        self.color = color
+
+    def __call__(self, text: str, *styles: str) -> str:
+        if not self.color or not styles:
+            return text
+        codes = ";".join(_STYLES[s] for s in styles)
+        return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+def render(results: list[Result], *, color: bool = False) -> str:
+    paint = _Painter(color)
+    blocks = [_render_one(result, paint) for result in results]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _render_one(result: Result, paint: _Painter) -> str:
+    if isinstance(result, InputError):
+        return f"{paint(result.source, 'bold')}: {paint('error', 'red', 'bold')}: {result.error}"
+    return "\n".join(_critique_lines(result, paint))
+
+
+def _critique_lines(c: Critique, paint: _Painter) -> list[str]:
+    score_style = "green" if c.score >= 70 else "yellow" if c.score >= 45 else "red"
+    engine = c.engine + (f" · {c.model}" if c.model else "")
+    lines = [f"{paint(c.source, 'bold')}  score {paint(f'{c.score}/100', score_style, 'bold')}  ({engine} engine)"]
+    if c.fallback_reason:
+        lines.append(paint(f"  fell back to offline: {c.fallback_reason}", "yellow"))
+    if c.question:
+        lines.append(paint(f"  Q: {c.question}", "dim"))
+    lines += ["", paint("STAR", "bold")]
+    for name, part in c.star.parts():
+        mark = paint("✔", "green") if part.present else paint("✘", "red")
+        quote = f'"{_clip(part.evidence[0].text)}"' if part.evidence else paint("missing", "dim")
+        if part.present and not part.verified:
+            quote = paint("claimed, but no quote could be verified", "yellow")
+        lines.append(f"  {name.capitalize():<10}{mark}  {quote}")
+    m = c.metrics
+    lines += [
+        "",
+        f"{m.words} words · ~{m.speaking_seconds:.0f} s spoken · {m.sentences} sentences · "
+        f"{m.filler_words} filler words · {c.checks.specificity.numbers} numbers",
+    ]
+    if c.findings:
+        lines += ["", paint("Findings", "bold")]
+        for finding in c.findings:
+            lines += _finding_lines(finding, paint)
+    if c.strengths:
+        lines += ["", paint("Strengths", "bold")] + [f"  + {s}" for s in c.strengths]
+    if c.suggestions:
+        lines += ["", paint("Suggestions", "bold")] + [f"  → {s}" for s in c.suggestions]
+    if c.rewrite:
+        lines += ["", paint("A stronger version", "bold"), *(f"  {line}" for line in c.rewrite.splitlines())]
+    lines += ["", f"{paint('Verdict', 'bold')}: {verdict(c)}"]
+    return lines
+
+
+def _finding_lines(finding: Finding, paint: _Painter) -> list[str]:
+    style = _SEVERITY_STYLE[finding.severity]
+    head = f"  {paint(_SEVERITY_MARK[finding.severity], style)} {paint(finding.check, style)}: {finding.message}"
+    lines = [head]
+    if finding.span:
+        lines.append(paint(f'      "{_clip(finding.span.text, 110)}"', "dim"))
+    if finding.suggestion:
+        lines.append(f"      → {finding.suggestion}")
+    return lines
+
+
+def verdict(c: Critique) -> str:
+    missing = [name for name, part in c.star.parts() if not part.present and name != "task"]
+    problems = [f.check for f in c.findings if f.severity == "problem" and f.check not in ("star",)]
+    if c.score >= 80 and not problems:
+        return "Strong answer. Polish the details below and it is ready."
+    issues = []
+    if missing:
+        issues.append("no " + " or ".join(missing))
+    if c.checks.negativity.flagged:
+        issues.append("negative about others")
+    if c.checks.rambling.flagged:
+        issues.append("rambling")
+    if not c.checks.specificity.quantified:
+        issues.append("no numbers")
+    summary = ", ".join(issues) if issues else "see the findings"
+    level = "Promising" if c.score >= 60 else "Needs work" if c.score >= 35 else "Weak"
+    return f"{level}: {summary}."
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

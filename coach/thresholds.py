@@ -1,0 +1,25 @@
+"""Every threshold the offline engine uses, in one place (documented in docs/rubric.md).
+
+Change a number here, rerun `coach eval`, and keep the change only if the figures hold.
+"""
+
+# Speaking pace used to turn words into seconds (a calm interview pace).
+WORDS_PER_MINUTE = 150
+
+# Rambling: a spoken answer over ~2 minutes loses the listener.
+MAX_SPEAKING_SECONDS = 120
+MAX_WORDS = MAX_SPEAKING_SECONDS * WORDS_PER_MINUTE // 60
+# A sentence longer than this is hard to follow when spoken.
+LONG_SENTENCE_WORDS = 40
+# Filler-heavy: this many fillers, and at least this share of all words.
+MIN_FILLERS_FLAGGED = 3
+MAX_FILLER_DENSITY = 0.04
+# Repetition: the same 3-word phrase (content words only) this many times.
+REPEATED_PHRASE_MIN_COUNT = 3
+REPEATED_PHRASE_WORDS = 3
+
+# Too short to be a real answer to an interview question.
+MIN_ANSWER_WORDS = 25
+
+# Negativity: a judgement word's VADER valence at or below this is negative enough.
+NEGATIVE_VALENCE = -1.5
