@@ -18,6 +18,9 @@ MAX_FILLER_DENSITY = 0.04
 REPEATED_PHRASE_MIN_COUNT = 3
 REPEATED_PHRASE_WORDS = 3
 
+# Off-topic: this share of sentences about private life (weekends, food, pets, family).
+OFF_TOPIC_SHARE = 0.4
+
 # Too short to be a real answer to an interview question.
 MIN_ANSWER_WORDS = 25
 

@@ -33,34 +33,62 @@ _TARGET = re.compile(
 _NEUTRAL_DIFFICULTY = frozenset(
     """difficult difficulty challenging challenge challenges demanding tough hard upset angry
     unhappy behind problem problems issue issues conflict conflicts mistake mistakes bug bugs
-    failure failed fail pressure stress stressful stressed worried concern concerns concerned
-    disagree disagreed disagreement disagreements delay delayed tense tension heated sad
-    crisis urgent risk lost lose loss missed miss confused confusing overwhelmed complained
-    complain complaint complaints frustrated frustrating frustration struggled struggle
-    limited limitations broke broken cut cuts no not never hurt bad badly sick illness
-    fired terminated""".split()
+    failure failures failed fail pressure stress stressful stressed worried concern concerns
+    concerned disagree disagreed disagreement disagreements delay delayed tense tension heated
+    sad crisis urgent risk risks lost lose loss missed miss confused confusing overwhelmed
+    complained complain complaint complaints frustrated frustrating frustration struggled
+    struggle limited limitations broke broken cut cuts no not never hurt sick illness fired
+    terminated threatening threatened threat waste wasted wasting trouble weakness weaknesses
+    pain critical criticism critique feedback urgent emergency fear afraid worry obstacle
+    obstacles""".split()
 )
-# Judgements of people that VADER under-rates or misses.
-_BLAME = compile_phrases(
+# Insults and blame: one of these about another person makes the answer negative.
+_INSULTS = compile_phrases(
     [
-        "jerk", "idiot", "idiots", "incompetent", "lazy", "useless", "clueless", "toxic",
-        "micromanaged", "micromanager", "micromanaging", "micro-managed", "micro-manager",
-        "annoying", "rude", "arrogant", "unprofessional", "unreasonable", "unfair",
-        "took credit", "threw me under the bus", "blamed me", "blamed everyone", "always blamed",
-        "never listened", "didn't listen", "did not listen", "didn't care", "did not care",
-        "couldn't care less", "didn't do their part", "didn't do his part", "didn't do her part",
-        "didn't pull their weight", "not pulling their weight", "not everyone participated",
+        "jerk", "jerks", "idiot", "idiots", "idiotic", "incompetent", "lazy", "useless", "clueless",
+        "toxic", "stupid", "dumb", "annoying", "arrogant", "ridiculous", "pathetic", "hopeless",
+        "micromanager", "micromanaged", "micromanaging", "micro-manager", "micro-managed",
+        "micro-managing", "controlling", "disorganized", "disorganised", "messy", "a mess",
+        "a nightmare", "a joke", "terrible", "awful", "horrible", "worst", "the worst", "hated",
+        "hate", "unprofessional", "unreasonable", "unfair", "disrespectful", "selfish",
+        "dishonest", "liar", "liars", "lied", "backstabbing", "favoritism", "favouritism",
+        "took credit", "takes credit", "threw me under the bus", "blamed me", "blamed everyone",
+        "always blamed", "never listened", "didn't listen", "did not listen", "never listen",
+        "didn't care", "did not care", "don't care", "couldn't care less", "didn't bother",
+        "didn't do their part", "didn't do his part", "didn't do her part", "not pulling their weight",
+        "didn't pull their weight", "not everyone participated", "didn't participate",
         "weren't equally committed", "isn't equally committed", "aren't equally committed",
-        "head games", "power trip", "no idea what", "had no clue", "didn't know what they were doing",
-        "couldn't manage", "can't manage", "was a nightmare", "were a nightmare", "is a nightmare",
-        "bad customer service", "just because", "worst boss", "worst manager", "terrible boss",
-        "horrible boss", "bad boss", "bad manager", "backstabbing", "drama", "favoritism",
-        "favouritism", "undermined", "disrespectful", "ungrateful", "selfish", "dishonest",
-        "lied", "liars", "never helped", "no support", "zero support", "wouldn't help",
-        "refused to help", "held me back", "not her role", "not his role", "not their job",
+        "head games", "power trip", "no idea what", "had no clue", "no clue",
+        "didn't know what they were doing", "didn't know what he was doing",
+        "didn't know what she was doing", "other people's mistakes", "cleaning up after",
+        "if people just listened", "conveniently", "held me back", "holding me back",
     ]
 )
+# Grievances: milder, negative when they dominate the answer.
+_GRIEVANCES = compile_phrases(
+    [
+        "didn't pay", "did not pay", "never paid", "underpaid", "low pay", "don't get along",
+        "didn't get along", "did not get along", "butting heads", "butted heads", "didn't trust",
+        "did not trust", "never trusted", "no support", "zero support", "didn't support",
+        "never supported", "wouldn't help", "refused to help", "never helped", "no respect",
+        "didn't respect", "never appreciated", "didn't appreciate", "no autonomy",
+        "never gave me", "didn't give me", "never let me", "wouldn't let me",
+    ]
+)
+_NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bno|\bhardly|\bwithout|wasn't\s+much|nothing)\W+(?:\w+\W+){0,3}$")
+# Insults are negated only by a negation right before them ("he wasn't lazy").
+_IMMEDIATE_NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bno)\s+(?:a\s+|an\s+|at\s+all\s+)?$")
+# A pronoun refers to someone only if the judgement follows it closely ("she was rude").
+_PRONOUN_TARGET = re.compile(r"\b(?:he|she|they|them|him|her|his|their)\b")
+_ROLE_TARGET_WINDOW = 10
+_PRONOUN_TARGET_WINDOW = 4
+# Mild judgements make the answer negative when they fill this share of its sentences.
+MILD_SHARE = 1 / 3
 _LEXICON_FILE = "vader_lexicon.txt"
+# Questions about a past job make its people the implicit subject of every sentence.
+_ASKS_ABOUT_EMPLOYER = re.compile(
+    r"(?i)\b(?:boss|manager|supervisor|employer|co-?workers?|colleagues?|leav(?:e|ing)|left|dislike|like\s+least|last\s+(?:job|position|role|company))\b"
+)
 
 
 @dataclass
@@ -81,39 +109,82 @@ def _valences() -> dict[str, float]:
     return valences
 
 
-def negative_judgements(sentence: Sentence) -> list[str]:
-    """The judging words of a sentence that speaks badly of someone, or []."""
-    if not _TARGET.search(sentence.lower):
-        return []
-    found = [m.group() for m in _BLAME.finditer(sentence.lower)]
+@dataclass
+class Judgement:
+    sentence: Sentence
+    words: list[str]
+    strong: bool
+
+
+def judge(sentence: Sentence, implicit_target: bool = False) -> Judgement | None:
+    """How a sentence speaks of other people: insults, grievances, or negative words."""
+    lower = sentence.lower
+    targets = [m.start() for m in _TARGET.finditer(lower)]
+    if not targets and not implicit_target:
+        return None
+    insults = [m.group() for m in _INSULTS.finditer(lower) if not _IMMEDIATE_NEGATION.search(lower[: m.start()])]
+    if insults:
+        return Judgement(sentence, insults, strong=True)
+    mild = [m.group() for m in _GRIEVANCES.finditer(lower)]
+    mild += _lexicon_judgements(sentence, targets, implicit_target)
+    return Judgement(sentence, mild, strong=False) if mild else None
+
+
+def _lexicon_judgements(sentence: Sentence, targets: list[int], implicit_target: bool) -> list[str]:
     valences = _valences()
-    for word in sentence.words:
-        if word in _NEUTRAL_DIFFICULTY or word in found:
+    found = []
+    for token in sentence.tokens:
+        word = token.lower
+        if word in _NEUTRAL_DIFFICULTY or valences.get(word, 0.0) > t.NEGATIVE_VALENCE:
             continue
-        if valences.get(word, 0.0) <= t.NEGATIVE_VALENCE:
+        offset = token.start - sentence.start
+        if _negated(sentence.lower, offset):
+            continue
+        if implicit_target or _near_target(sentence.lower, offset, targets):
             found.append(word)
     return found
 
 
+def _near_target(lower: str, offset: int, targets: list[int]) -> bool:
+    for target in targets:
+        between = lower[min(target, offset) : max(target, offset)].split()
+        is_pronoun = _PRONOUN_TARGET.match(lower, target) is not None
+        window = _PRONOUN_TARGET_WINDOW if is_pronoun else _ROLE_TARGET_WINDOW
+        if len(between) <= window and (not is_pronoun or target < offset):
+            return True
+    return False
+
+
+def _negated(lower: str, offset: int) -> bool:
+    return bool(_NEGATION.search(lower[max(0, offset - 40) : offset]))
+
+
 def run(document: Document) -> NegativityOutcome:
-    outcome = NegativityOutcome()
-    for sentence in document.sentences:
-        judgements = negative_judgements(sentence)
-        if not judgements:
-            continue
-        outcome.sentences += 1
-        outcome.findings.append(
-            Finding(
-                check="negativity",
-                severity="problem",
-                message=f"Speaks badly of others ({', '.join(dict.fromkeys(judgements))}).",
-                span=document.sentence_span(sentence),
-                suggestion="Describe the facts neutrally and move to what you did: "
-                '"We saw the priorities differently, so I…"',
-            )
-        )
-    outcome.flagged = outcome.sentences > 0
+    implicit = bool(document.question and _ASKS_ABOUT_EMPLOYER.search(document.question))
+    judgements = [j for s in document.sentences if (j := judge(s, implicit))]
+    outcome = NegativityOutcome(sentences=len(judgements))
+    strong = any(j.strong for j in judgements)
+    share = len(judgements) / max(1, len(document.sentences))
+    outcome.flagged = strong or len(judgements) >= 2 or (bool(judgements) and share >= MILD_SHARE)
+    for judgement in judgements:
+        outcome.findings.append(_finding(document, judgement, outcome.flagged))
     return outcome
+
+
+def _finding(document: Document, judgement: Judgement, flagged: bool) -> Finding:
+    words = ", ".join(dict.fromkeys(judgement.words))
+    if flagged:
+        message = f"Speaks badly of others ({words})."
+    else:
+        message = f"Describes someone negatively ({words}); fine once, as long as the story stays constructive."
+    return Finding(
+        check="negativity",
+        severity="problem" if flagged else "info",
+        message=message,
+        span=document.sentence_span(judgement.sentence),
+        suggestion="Describe the facts neutrally and move to what you did: "
+        '"We saw the priorities differently, so I…"',
+    )
 
 
 CHECK = Check(

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from coach import thresholds as t
+from coach import topics
 from coach.checks import Check, Outcome
 from coach.models import Finding, Metrics
 from coach.text import Document, compile_phrases
@@ -14,7 +15,8 @@ from coach.text import Document, compile_phrases
 # Fillers that are filler wherever they stand.
 _ALWAYS_FILLER = compile_phrases(
     ["um", "umm", "uh", "uhh", "er", "erm", "hmm", "you know", "i mean", "kind of", "sort of",
-     "basically", "literally", "you know what i mean", "or whatever", "and stuff", "and so on and so forth"]
+     "basically", "literally", "actually", "you know what i mean", "or whatever", "and stuff",
+     "and stuff like that", "and so on and so forth", "right?", "yeah", "okay so", "ok so"]
 )
 # "like" is filler when it interrupts ("it was, like, huge"), not when it compares or means enjoy.
 _LIKE = re.compile(r"(?i)(?<![\w'])like(?![\w'])")
@@ -109,6 +111,18 @@ def _judge(outcome, document, fillers, long_sentences, repeats) -> None:
                 suggestion="Pause silently instead of filling the gap; it sounds more confident.",
             )
         )
+    if metrics.sentences and topics.off_topic_share(document.sentences) >= t.OFF_TOPIC_SHARE:
+        outcome.reasons.append("off-topic")
+        personal = next(s for s in document.sentences if topics.is_personal(s))
+        outcome.findings.append(
+            Finding(
+                check="rambling",
+                severity="problem",
+                message="The answer drifts into private life instead of answering the question.",
+                span=document.sentence_span(personal),
+                suggestion="Answer with an example from work, study or volunteering; keep private life out.",
+            )
+        )
     if repeats:
         phrase, count = max(repeats.items(), key=lambda item: item[1])
         outcome.reasons.append("repetitive")
@@ -130,7 +144,7 @@ def _judge(outcome, document, fillers, long_sentences, repeats) -> None:
                 suggestion="Split it into two or three short sentences.",
             )
         )
-    outcome.flagged = bool({"too long", "filler-heavy", "repetitive"} & set(outcome.reasons))
+    outcome.flagged = bool(outcome.reasons)
 
 
 CHECK = Check(

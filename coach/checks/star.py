@@ -10,18 +10,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from coach import topics
 from coach.checks import Check, Outcome
 from coach.models import STAR_PARTS, Finding, Span, Star, StarPart
 from coach.text import Document, Sentence
 
 _I = r"(?:i|i've|i'd)"
-_PAST_VERB = r"(?:[a-z]+ed|[a-z]+t|built|began|brought|bought|caught|chose|did|drew|drove|fought|found|gave|got|grew|held|hid|kept|knew|led|made|met|ran|rang|read|rose|said|sat|saw|set|shook|sold|spoke|stood|struck|swam|taught|told|took|threw|understood|went|won|wrote|wound|ended|came|put|cut|shut|ran|spun|split|sought|paid|laid|became|overcame|undertook|oversaw)"
-# Verbs that say what the candidate felt or was, not what they did.
+_IRREGULAR_PAST = """began bought brought broke built came caught chose cut dealt did drew drove dug fed fought
+found gave got grew held hid hit kept knew laid led left lent let made meant met overcame oversaw
+paid put quit ran rang read rebuilt redid rewrote rode rose said sat saw sent set shook shot shut
+sold sought spent split spoke spun stood struck stuck swam swept taught thought threw told took
+understood undertook went won wound wrote""".split()
+_PAST_VERB = rf"(?:[a-z]{{2,}}ed|{'|'.join(_IRREGULAR_PAST)})"
+# Verbs that say what the candidate felt, saw or was, not what they did.
 _NOT_ACTIONS = frozenset(
     """was were had felt thought believed realized realised learned learnt loved liked hated
-    wanted wished hoped noticed knew understood guess got kind sort just really used
-    went fit expected enjoyed disliked didn't couldn't wasn't might must tried""".split()
+    wanted wished hoped noticed knew understood meant found heard saw used enjoyed disliked
+    expected hesitated regretted worried struggled appreciated respected admired dated watched
+    needed preferred agreed disagreed failed missed lost forgot got kept""".split()
 )
+# "S: …", "Task: …", "- R: …": answers written in labelled STAR form.
+_LABELLED_PART = re.compile(r"^\W{0,3}(situation|task|action|result|s|t|a|r)\s*[:\-–]\s", re.IGNORECASE)
+_LABEL_TO_PART = {"s": "situation", "t": "task", "a": "action", "r": "result"}
 
 _SITUATION_RE = re.compile(
     r"""(?x)
@@ -66,7 +76,6 @@ _ACTION_RE = re.compile(
     | \bi\s+(?:am|'m)\s+(?:working|taking|studying|learning|practicing|practising)\s+on?\b
     | \b(?:i\s+)?(?:decided|chose|offered|volunteered|proposed|suggested)\s+to\b
     | \b(?:my\s+(?:approach|solution|first\ step|plan)\s+was)\b
-    | \bi\s+would\s+(?:then\s+)?(?:[a-z]+)\b(?=.*\b(?:and|then)\b)
     """
 )
 
@@ -114,6 +123,12 @@ def run(document: Document) -> StarOutcome:
 
 
 def _parts_of(sentence: Sentence, index: int, total: int) -> list[str]:
+    labelled = _LABELLED_PART.match(sentence.text)
+    if labelled:
+        name = labelled.group(1).lower()
+        return [_LABEL_TO_PART.get(name, name)]
+    if topics.is_personal(sentence):
+        return []
     parts = [part for part, cue in _CUES.items() if cue.search(sentence.lower)]
     # A result cue in the first sentence is usually scene-setting ("we had reduced…").
     if "result" in parts and index == 0 and total > 2:
