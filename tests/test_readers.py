@@ -1,0 +1,239 @@
+"""Reading answers: what gets graded, and every bad input of issue 2 §3 refused in one line.
+
+Bad inputs are run through the real CLI (`python -m coach`), because what the user sees is
+the contract: exactly one line on stderr, no traceback, and the documented exit code.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coach.readers import MAX_ANSWER_BYTES, UnreadableInput, read_answer
+from tests.conftest import run_coach
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+ANSWER = (
+    "At my last job our support queue doubled in a month. I wrote a triage guide and trained "
+    "two new hires on it. Within six weeks every ticket was answered within a day again."
+)
+# Our own sentences with accents, so a legacy encoding really differs from UTF-8.
+ACCENTED = (
+    "At the café where I worked, the new menu confused our regular customers. I rewrote the "
+    "menu cards in plain words, and complaints fell to zero within two weeks. The owner, Zoë, "
+    "kept the cards for the next season."
+)
+
+
+def _assert_one_line_error(result, exit_code: int, *mentions: str) -> str:
+    assert result.returncode == exit_code, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    for text in mentions:
+        assert text in lines[0]
+    return lines[0]
+
+
+def _write(tmp_path, name: str, content: str | bytes):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+# --- refusals, through the CLI --------------------------------------------------------------
+
+
+def test_missing_file(tmp_path):
+    result = run_coach("critique", str(tmp_path / "nope.txt"))
+    _assert_one_line_error(result, EXIT_USAGE, "nope.txt")
+    assert result.stdout == ""
+
+
+def test_folder_with_no_answers(tmp_path):
+    (tmp_path / "notes.rst").write_text(ANSWER, encoding="utf-8")
+    result = run_coach("critique", str(tmp_path))
+    _assert_one_line_error(result, EXIT_USAGE, str(tmp_path))
+
+
+def test_empty_folder(tmp_path):
+    result = run_coach("critique", str(tmp_path))
+    _assert_one_line_error(result, EXIT_USAGE)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", b"I led the\x00 project\x00"],
+    ids=["png-header", "nul-bytes"],
+)
+def test_binary_file(tmp_path, content):
+    result = run_coach("critique", str(_write(tmp_path, "answer.txt", content)))
+    _assert_one_line_error(result, EXIT_USAGE, "answer.txt", "binary")
+
+
+@pytest.mark.parametrize("content", ["", "   ", "\n\n\t \r\n", "\ufeff  \n"], ids=["empty", "spaces", "blank-lines", "bom-only"])
+def test_empty_or_whitespace_only(tmp_path, content):
+    result = run_coach("critique", str(_write(tmp_path, "answer.txt", content)))
+    _assert_one_line_error(result, EXIT_USAGE, "answer.txt", "empty")
+
+
+def test_markdown_with_only_front_matter_is_empty(tmp_path):
+    path = _write(tmp_path, "answer.md", "---\nquestion: Tell me about a conflict.\n---\n\n")
+    _assert_one_line_error(run_coach("critique", str(path)), EXIT_USAGE, "answer.md", "empty")
+
+
+def test_file_over_the_size_bound(tmp_path):
+    sentence = "I fixed the build. "
+    text = sentence * (MAX_ANSWER_BYTES // len(sentence) + 1)
+    assert len(text.encode()) > MAX_ANSWER_BYTES
+    result = run_coach("critique", str(_write(tmp_path, "long.txt", text)))
+    _assert_one_line_error(result, EXIT_USAGE, "long.txt", f"{MAX_ANSWER_BYTES // 1024} KiB")
+
+
+def test_file_at_the_size_bound_is_still_graded(tmp_path):
+    sentence = "I fixed the build. "
+    text = (sentence * (MAX_ANSWER_BYTES // len(sentence) + 1))[:MAX_ANSWER_BYTES]
+    result = run_coach("critique", "--format", "json", str(_write(tmp_path, "long.txt", text)))
+    assert result.returncode == EXIT_OK, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["checks"]["rambling"]["flagged"] is True  # thousands of words is rambling
+
+
+def test_stdin_over_the_size_bound():
+    result = run_coach("critique", "-", stdin="I fixed the build. " * (MAX_ANSWER_BYTES // 10))
+    _assert_one_line_error(result, EXIT_USAGE, "KiB")
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        "question: [unclosed\n",
+        "question: 'unterminated\n",
+        "question: a\n  role: : b\n",
+        "\tquestion: tabs are not YAML indentation\n",
+    ],
+    ids=["unclosed-list", "unterminated-quote", "bad-mapping", "tab"],
+)
+def test_unparseable_front_matter(tmp_path, front_matter):
+    path = _write(tmp_path, "answer.md", f"---\n{front_matter}---\n{ANSWER}\n")
+    _assert_one_line_error(run_coach("critique", str(path)), EXIT_USAGE, "answer.md", "front matter")
+
+
+def test_front_matter_that_is_not_key_value(tmp_path):
+    path = _write(tmp_path, "answer.md", f"---\n- just\n- a list\n---\n{ANSWER}\n")
+    _assert_one_line_error(run_coach("critique", str(path)), EXIT_USAGE, "answer.md", "front matter")
+
+
+def test_empty_stdin():
+    _assert_one_line_error(run_coach("critique", "-", stdin=""), EXIT_USAGE, "empty")
+
+
+def test_whitespace_stdin():
+    _assert_one_line_error(run_coach("critique", "-", stdin=" \n\t\n"), EXIT_USAGE, "empty")
+
+
+def test_folder_answers_are_graded_in_sorted_order(tmp_path):
+    _write(tmp_path, "b.txt", ANSWER)
+    _write(tmp_path, "a.md", ANSWER)
+    result = run_coach("critique", "--format", "json", str(tmp_path))
+    assert result.returncode == EXIT_OK, result.stderr
+    sources = [item["source"] for item in json.loads(result.stdout)]
+    assert sources == [str(tmp_path / "a.md"), str(tmp_path / "b.txt")]  # sorted
+
+
+# --- what is graded -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_legacy_encoding_is_detected_and_graded(tmp_path, encoding):
+    path = _write(tmp_path, "answer.txt", ACCENTED.encode(encoding))
+    assert read_answer(str(path)).text == ACCENTED
+    result = run_coach("critique", "--format", "json", str(path))
+    assert result.returncode == EXIT_OK, result.stderr
+    assert result.stderr == ""
+    quoted = " ".join(span["text"] for part in json.loads(result.stdout)["star"].values() for span in part["evidence"])
+    assert "café" in quoted or "Zoë" in quoted
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="charset-normalizer reads this cp1252 text (ê, —, €) as cp1250 and turns ê into ŕ; "
+    "readers.decode could try cp1252 first when it decodes without C1 control characters",
+)
+def test_cp1252_with_dash_and_euro_keeps_its_accents(tmp_path):
+    text = (
+        "Last summer at the crêperie my manager asked me to cut waste. I weighed the leftover "
+        "batter every night for a month — about 4 kg a day — and changed the prep plan. Waste "
+        "dropped by half and we saved €300 a month."
+    )
+    path = _write(tmp_path, "answer.txt", text.encode("cp1252"))
+    assert read_answer(str(path)).text == text
+
+
+def test_utf8_with_bom_is_graded_without_the_bom(tmp_path):
+    path = _write(tmp_path, "answer.txt", b"\xef\xbb\xbf" + ANSWER.encode("utf-8"))
+    answer = read_answer(str(path))
+    assert answer.text == ANSWER
+    assert not answer.text.startswith("\ufeff")
+    result = run_coach("critique", "--format", "json", str(path))
+    assert result.returncode == EXIT_OK, result.stderr
+    evidence = [span for part in json.loads(result.stdout)["star"].values() for span in part["evidence"]]
+    assert evidence and all("\ufeff" not in span["text"] for span in evidence)
+    # Offsets count from the answer's first real character.
+    assert any(span["start"] == 0 and span["text"].startswith("At my last job") for span in evidence)
+
+
+def test_markdown_front_matter_with_bom_is_still_front_matter(tmp_path):
+    path = _write(tmp_path, "answer.md", b"\xef\xbb\xbf---\nquestion: Why us?\n---\n" + ANSWER.encode())
+    answer = read_answer(str(path))
+    assert answer.question == "Why us?"
+    assert answer.text == ANSWER
+
+
+def test_crlf_file_is_graded(tmp_path):
+    path = _write(tmp_path, "answer.md", ("---\r\nrole: barista\r\n---\r\n" + ANSWER + "\r\n").encode())
+    answer = read_answer(str(path))
+    assert answer.role == "barista"
+    assert answer.text == ANSWER
+
+
+def test_front_matter_fields_and_id(tmp_path):
+    path = _write(tmp_path, "answer.md", f"---\nquestion: Tell me about a backlog.\nrole: support lead\nid: q7\n---\n{ANSWER}\n")
+    answer = read_answer(str(path))
+    assert (answer.question, answer.role) == ("Tell me about a backlog.", "support lead")
+    assert answer.source == f"{path}#q7"
+    assert answer.text == ANSWER
+
+
+def test_command_line_question_and_role_win_over_front_matter(tmp_path):
+    path = _write(tmp_path, "answer.md", f"---\nquestion: From the file\nrole: from file\n---\n{ANSWER}\n")
+    answer = read_answer(str(path), question="From the flag", role="from flag")
+    assert (answer.question, answer.role) == ("From the flag", "from flag")
+
+
+def test_txt_file_is_the_whole_answer_even_with_dashes(tmp_path):
+    text = f"---\nquestion: not front matter in a .txt\n---\n{ANSWER}"
+    answer = read_answer(str(_write(tmp_path, "answer.txt", text)))
+    assert answer.text == text
+    assert answer.question is None
+
+
+def test_stdin_is_graded():
+    result = run_coach("critique", "--format", "json", "-", stdin=ANSWER)
+    assert result.returncode == EXIT_OK, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["source"] == "-"
+    assert payload["metrics"]["words"] == len(ANSWER.split())
+
+
+def test_refusals_are_unreadable_input_with_one_line(tmp_path):
+    for path in (tmp_path / "missing.txt", _write(tmp_path, "e.txt", "  "), _write(tmp_path, "b.txt", b"\x00\x01")):
+        with pytest.raises(UnreadableInput) as caught:
+            read_answer(str(path))
+        message = str(caught.value)
+        assert "\n" not in message and path.name in message
