@@ -9,33 +9,42 @@ from coach.checks import Check, Outcome
 from coach.models import Finding, Span
 from coach.text import Document, compile_phrases
 
-_NUMBER_WORDS = (
-    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    r"sixty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|a\s+third|a\s+quarter|double|twice|triple"
+_SMALL_NUMBER = r"a|an|one|two|three|four|five|six|seven|eight|nine|a\s+couple\s+of|a\s+few"
+_LARGE_NUMBER = (
+    r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    r"hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|a\s+third|a\s+quarter"
 )
-_UNIT = (
-    r"%|percent|per\s*cent|x\b|k\b|m\b|bn\b|hours?|hrs?|days?|weeks?|months?|quarters?|years?|minutes?|mins?|"
-    r"seconds?|s\b|ms\b|people|persons?|engineers?|developers?|members?|staff|employees?|clients?|customers?|"
-    r"users?|accounts?|students?|tickets?|calls?|orders?|sales|deals?|projects?|reports?|tests?|issues?|bugs?|"
-    r"sites?|stores?|branches?|countries|languages|times?|steps?|pages?|items?|units?|leads?|points?|stars?|"
-    r"dollars?|euros?|pounds?|teams?|departments?|sprints?|releases?|features?|applications?|candidates?|hires?|vendors?|suppliers?|patients?"
+_DURATION = r"minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?"
+_COUNTED = (
+    r"people|persons?|engineers?|developers?|members?|staff|employees?|clients?|customers?|users?|"
+    r"accounts?|students?|tickets?|calls?|orders?|sales|deals?|projects?|reports?|tests?|issues?|"
+    r"bugs?|sites?|stores?|branches?|countries|languages|steps?|pages?|items?|units?|leads?|points?|"
+    r"dollars?|euros?|pounds?|teams?|departments?|releases?|features?|applications?|candidates?|"
+    r"hires?|vendors?|suppliers?|patients?|warehouses?|options?|servers?|stakeholders?|records?"
 )
-# A quantity: money, a percentage, or a number with what it counts. Years, ordinals,
-# ages ("25 years old") and bare numbers do not make an answer specific.
+_UNIT = rf"%|percent|per\s*cent|x\b|k\b|m\b|bn\b|s\b|ms\b|hrs?\b|mins?\b|times|{_DURATION}|{_COUNTED}"
+_EFFORT = r"in|within|over|after|under|than|about|around|roughly|nearly|almost|just|only|by|took|takes|from|to"
+# A quantity: money, a percentage, a number with what it counts, or how long an effort took.
+# Years, ordinals, ages, tenure ("for three months") and small loose counts ("two members")
+# do not make an answer specific.
 _QUANTITY = re.compile(
     rf"""(?xi)
     [$€£¥]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?
-    | \b\d[\d,.]*\s?(?:{_UNIT})
-    | \b\d[\d,.]*\s?(?:-|to|or)\s?\d[\d,.]*\s?(?:{_UNIT})
-    | \b(?:{_NUMBER_WORDS})(?:\s+or\s+(?:{_NUMBER_WORDS}))?\s+(?:(?:different|new|key|more|extra|full|major|separate|straight|consecutive|of\s+(?:the|our|my))\s+)?(?:{_UNIT})
+    | \b\d[\d,.]*\s?(?:-|–|to|or)?\s?(?:\d[\d,.]*\s?)?(?:{_UNIT})
+    | \b(?:{_LARGE_NUMBER})(?:\s+or\s+(?:{_LARGE_NUMBER}))?\s+(?:(?:different|new|key|more|extra|full|major|separate|of\s+(?:the|our|my))\s+)?(?:{_UNIT})
+    | \b(?:{_EFFORT})\s+(?:(?:about|around|roughly|only|just|under|over|less\s+than|more\s+than)\s+)?(?:{_SMALL_NUMBER})\s+(?:{_DURATION})\b
+    | \b(?:{_SMALL_NUMBER}|{_LARGE_NUMBER})\s+(?:percent|per\s*cent)
     | \bfrom\s+\d[\d,.]*\s?\w*\s+(?:to|down\ to)\s+\d
-    | \b(?:team|group|staff|class|cohort)\s+of\s+(?:\d+|{_NUMBER_WORDS})\b
+    | \b(?:team|group|staff|class|cohort|crew)\s+of\s+(?:\d+|{_SMALL_NUMBER}|{_LARGE_NUMBER})\b
     | \btop\s+\d+\b
     | \b\d+\s?(?:/|out\ of)\s?\d+\b
     | \b(?:by|over|under|nearly|almost|about|around|roughly|approximately|more\ than|less\ than)\s+\d[\d,.]*\b(?!\s*(?:years?\s+old|st|nd|rd|th)\b)
     """
 )
-_NOT_QUANTITY = re.compile(r"(?i)\b\d+\s*(?:years?\s+old|-year-old|year\s+old)\b|\bage(?:d)?\s+\d+")
+_NOT_QUANTITY = re.compile(
+    r"(?i)\b\d+\s*(?:years?\s+old|-year-old|year\s+old)\b|\bage(?:d)?\s+\d+"
+    r"|\bfor\s+(?:the\s+(?:last|past)\s+)?\d+\s+(?:years?|months?)\b|\b\d+\s+years?\s+of\s+experience"
+)
 _VAGUE = compile_phrases(
     ["very successful", "a lot", "lots of", "many", "a bunch of", "some stuff", "things",
      "various", "several things", "huge success", "really well", "very well", "great results",

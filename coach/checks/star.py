@@ -27,7 +27,7 @@ _NOT_ACTIONS = frozenset(
     """was were had felt thought believed realized realised learned learnt loved liked hated
     wanted wished hoped noticed knew understood meant found heard saw used enjoyed disliked
     expected hesitated regretted worried struggled appreciated respected admired dated watched
-    needed preferred agreed disagreed failed missed lost forgot got kept""".split()
+    needed preferred agreed disagreed failed missed lost forgot got kept worked ended grew""".split()
 )
 # "S: …", "Task: …", "- R: …": answers written in labelled STAR form.
 _LABELLED_PART = re.compile(r"^\W{0,3}(situation|task|action|result|s|t|a|r)\s*[:\-–]\s", re.IGNORECASE)
@@ -50,6 +50,9 @@ _SITUATION_RE = re.compile(
     | \b(?:a|one|two)\s+(?:colleague|coworker|co-worker|client|customer|teammate|member|manager|stakeholder)s?\s+(?:and\ i\s+)?(?:was|were|had|disagreed|complained|asked|wanted|kept|came)\b
     | \bwe\s+(?:had|ran\ into|faced|were|disagreed|struggled|noticed|lost|missed)\b
     | \b(?:i|we)\s+(?:had|faced|ran\ into|noticed|inherited|discovered)\s+(?:a|an|some|two|three|trouble|problems?|issues?)\b
+    | \b(?:i|we)\s+noticed\b
+    | \b(?:i|we)\s+(?:was|were)\s+(?:thrown|put|placed|moved|transferred|promoted|new|the\ only|one\ of)\b
+    | \b(?:my|our)\s+(?:boss|manager|supervisor|colleague|coworker|co-worker|teammate|client|mentor|lead)\s+and\s+i\b
     | \b(?:i|we)\s+was\s+let\s+go\b | \b(?:fired|laid\ off|let\ go|terminated|displaced)\b
     | \bthe\s+(?:project|deadline|client|team|company|launch|system|product|situation|business|store)\s+(?:was|were|had)\b
     """
@@ -59,7 +62,7 @@ _TASK_RE = re.compile(
     r"""(?x)
     \b(?:my|our|the)\s+(?:job|task|role|goal|aim|objective|mission|responsibility|assignment|brief|challenge|instructions?|mandate)\s+(?:was|were|is)\b
     | \b(?:i|we)\s+(?:was|were)\s+(?:asked|assigned|tasked|charged|responsible|expected|told|given|in\ charge|hired|brought\ in)\s+(?:to|with|for)\b
-    | \b(?:i|we)\s+(?:needed|had|wanted|set\ out|aimed|decided)\s+to\s+(?!be\b)
+    | \b(?:i|we)\s+(?:needed|had|wanted|set\ out|aimed)\s+to\s+(?!be\b)
     | \bit\s+was\s+(?:my|up\ to\ me|on\ me)\b
     | \b(?:i|we)\s+(?:was|were)\s+responsible\b
     | \b(?:i|we)\s+had\s+(?:about|only|just|less\ than|under)?\s*(?:a|an|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|hours?)\s+to\b
@@ -70,9 +73,10 @@ _TASK_RE = re.compile(
 
 _ACTION_RE = re.compile(
     rf"""(?x)
-    \b{_I}\s+(?:also\s+|then\s+|first\s+|quickly\s+|personally\s+|immediately\s+|eventually\s+|finally\s+|even\s+|actually\s+|just\s+)?
+    \bi\s+(?:also\s+|then\s+|first\s+|quickly\s+|personally\s+|immediately\s+|eventually\s+|finally\s+|even\s+|actually\s+|just\s+)?
         (?P<verb>{_PAST_VERB})\b
-    | \b(?:i|i've)\s+(?:have\s+)?(?:taken|started|begun|made|built|created|set\ up|learned|learnt|completed)\s+
+    | \b(?:i|i've)\s+(?:have\s+)?(?:taken|started|begun|made|built|created|set\ up|completed)\s+
+    | \bmy\s+(?:efforts?|attempts?)\s+to\b
     | \bi\s+(?:am|'m)\s+(?:working|taking|studying|learning|practicing|practising)\s+on?\b
     | \b(?:i\s+)?(?:decided|chose|offered|volunteered|proposed|suggested)\s+to\b
     | \b(?:my\s+(?:approach|solution|first\ step|plan)\s+was)\b
@@ -83,13 +87,13 @@ _RESULT_RE = re.compile(
     r"""(?x)
     \b(?:as\ a\ result|in\ the\ end|in\ the\ long\ run|ultimately|eventually|at\ the\ end|by\ the\ end|since\ then|from\ then\ on|afterwards|after\ (?:that|rollout|launch)|the\ outcome|the\ result|end\ result|thanks\ to|going\ forward|looking\ back)\b
     | \b(?:ended\ up|resulted\ in|led\ to|leading\ to|which\ meant|turned\ out|paid\ off|worked\ out|this\ (?:helped|meant|improved|reduced|cut|saved|made|gave|allowed|taught|showed|experience))\b
-    | \b(?:increased|decreased|reduced|improved|cut|saved|raised|boosted|grew|doubled|tripled|halved|lowered|won|exceeded|beat|hit|met|achieved|delivered|launched|shipped|closed|secured|retained|recovered|resolved|solved|fixed|completed|finished|signed|renewed|promoted|recognized|recognised|praised|thanked|adopted)\b
+    | \b(?:increased|decreased|reduced|improved|cut|saved|raised|boosted|grew(?!\s+up)|doubled|tripled|halved|lowered|won|exceeded|beat|achieved|delivered|launched|shipped|closed|secured|retained|recovered|resolved|solved|fixed|completed|finished|signed|renewed|promoted|recognized|recognised|praised|thanked|adopted)\b
     | \b(?:was|were|got)\s+(?:fixed|finished|completed|resolved|solved|delivered|launched|adopted|approved|promoted|praised|recognized|recognised|rolled\ out|back\ on\ track|on\ time|a\ success|successful)\b
     | \b(?:loved|appreciated|agreed|thanked|renewed|stayed|returned|came\ back|kept\ (?:his|her|their)\ business)\b
     | \b(?:managed|was\ able|were\ able)\s+to\b
     | \bit\s+(?:helped|worked|went|made)\b
     | \b(?:i|i've)\s+(?:have\s+)?(?:made|seen|grown|become|improved|learned|learnt)\b.*\b(?:progress|better|improv|stronger|more\ valuable|since)\w*
-    | \b(?:i|we)\s+(?:grew|learned|learnt|realized|realised)\b
+    | \b(?:i|we)\s+(?:grew(?!\s+up)|learned|learnt|realized|realised)\b
     | \b(?:taught\ me|showed\ me|made\ me\ a\ better)\b
     | \bthe\s+(?:client|customer|team|manager|boss|project|feature|bug|change|process|deal)\s+(?:was|were|loved|agreed|stayed|signed|asked|went|is|became)\b
     | \b(?:no\ clear\ decision|moved\ on|compromised|lingered|fell\ through|failed|didn't\ work|did\ not\ work)\b
