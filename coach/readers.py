@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from coach.models import Answer, InputError
+from coach.tabular import TABULAR_SUFFIXES, is_tabular, read_rows
 
 # A spoken answer is a few hundred words; a file far beyond that is not an answer.
 MAX_ANSWER_BYTES = 64 * 1024
@@ -28,9 +29,10 @@ def expand(paths: list[str]) -> Iterator[str]:
     for raw in paths:
         path = Path(raw)
         if raw != "-" and path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
+            suffixes = ANSWER_SUFFIXES + TABULAR_SUFFIXES
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
             if not files:
-                raise UnreadableInput(f"{raw}: folder has no answer files ({', '.join(ANSWER_SUFFIXES)})")
+                raise UnreadableInput(f"{raw}: folder has no answer files ({', '.join(suffixes)})")
             yield from (str(f) for f in files)
         else:
             yield raw
@@ -38,11 +40,30 @@ def expand(paths: list[str]) -> Iterator[str]:
 
 def read_answers(paths: list[str], question: str | None = None, role: str | None = None) -> Iterator[Answer | InputError]:
     """Every answer the PATHs hold; an input that cannot be read becomes an InputError."""
-    for source in expand(paths):
+    for source in _expand_each(paths):
+        if isinstance(source, InputError):
+            yield source
+            continue
+        if is_tabular(source):  # many answers in one file, streamed row by row
+            yield from read_rows(source, question=question, role=role)
+            continue
         try:
             yield read_answer(source, question=question, role=role)
         except UnreadableInput as error:
             yield InputError(source=source, error=str(error))
+
+
+def _expand_each(paths: list[str]) -> Iterator[str | InputError]:
+    """Like expand, but among several PATHs, one that cannot be expanded (an empty folder)
+    is one error entry; a lone PATH still refuses (exit 2: nothing could be graded)."""
+    if len(paths) == 1:
+        yield from expand(paths)
+        return
+    for raw in paths:
+        try:
+            yield from expand([raw])
+        except UnreadableInput as error:
+            yield InputError(source=raw, error=str(error))
 
 
 def read_answer(source: str, question: str | None = None, role: str | None = None) -> Answer:

@@ -1,0 +1,236 @@
+"""What a batch adds up to: count, mean, median, distribution, and what recurs.
+
+Built incrementally (`add` each outcome as it arrives), keeping only small per-answer data
+(a score histogram and a 32-number sketch for finding retold stories), so a 10,000-answer
+batch costs a few megabytes here, not the answers themselves.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import zlib
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+
+from coach.models import Critique, InputError
+
+# Two answers tell the same story when at least this share of their three-word phrases
+# (stop words dropped) is the same: a retold story keeps its names, numbers and turns of
+# phrase even when its opening changes; two different stories share almost none.
+SAME_STORY_OVERLAP = 0.3
+_SHINGLE_WORDS = 3
+_SKETCH_SIZE = 32  # bottom-k sketch: overlap estimated within about ±0.08
+_INDEXED = 8  # smallest hashes used to find candidate pairs
+_MIN_SHINGLES = 12  # shorter answers have too little story to compare
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOP = frozenset(
+    """a an the and or but so to of in on at for with i we my our it is was were be been this that
+    they he she you me us them his her their there then just very really also as by from had have
+    not no do did done all about into out up over what when which who will would could can""".split()
+)
+MAX_LISTED = 10
+
+
+@dataclass
+class Summary:
+    answers: int
+    graded: int
+    mean: float | None
+    median: float | None
+    distribution: list[tuple[str, int]]
+    recurring: list[str]
+    fillers: list[tuple[str, int]]
+    same_story: list[list[str]]
+    failed: list[tuple[str, str]]
+    failed_count: int
+    below: list[tuple[str, int]] = field(default_factory=list)
+    below_count: int = 0
+    fail_under: int | None = None
+    cached: int = 0
+    fallbacks: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "answers": self.answers,
+            "graded": self.graded,
+            "failed": self.failed_count,
+            "mean": self.mean,
+            "median": self.median,
+            "distribution": dict(self.distribution),
+            "recurring": self.recurring,
+            "fillers": dict(self.fillers),
+            "same_story": self.same_story,
+            "cached": self.cached,
+            "fallbacks": self.fallbacks,
+        }
+
+    def lines(self) -> list[str]:
+        """Plain sentences, for the terminal and the markdown report."""
+        out = [self.headline()]
+        out += [f"- {line}" for line in self.recurring]
+        if self.fillers:
+            out.append("- most common fillers: " + ", ".join(f'"{w}" ×{n}' for w, n in self.fillers))
+        out += [f"- {same_story_sentence(group)}" for group in self.same_story]
+        if self.below_count:
+            out.append(f"- {self.below_count} below {self.fail_under}: " + _listing([f"{s} ({n})" for s, n in self.below], self.below_count))
+        if self.failed_count:
+            out.append(f"- {self.failed_count} could not be graded: " + _listing([s for s, _ in self.failed], self.failed_count))
+        return out
+
+    def headline(self) -> str:
+        if not self.graded:
+            return f"{self.answers} answers, none graded"
+        extra = [f"{n} from cache" for n in [self.cached] if n] + [f"{n} fell back to offline" for n in [self.fallbacks] if n]
+        tail = f" ({', '.join(extra)})" if extra else ""
+        return f"{self.graded} of {self.answers} answers graded: mean {self.mean:.1f}, median {self.median:g}{tail}"
+
+
+def same_story_sentence(group: list[str]) -> str:
+    names = group if len(group) <= 4 else group[:3] + [f"{len(group) - 3} more"]
+    return f"{', '.join(names[:-1])} and {names[-1]} tell the same story"
+
+
+def _listing(names: list[str], total: int) -> str:
+    shown = ", ".join(names)
+    return shown + (f" and {total - len(names)} more" if total > len(names) else "")
+
+
+class SummaryBuilder:
+    def __init__(self, fail_under: int | None = None):
+        self.fail_under = fail_under
+        self.answers = 0
+        self.histogram = [0] * 101
+        self.missing: Counter[str] = Counter()
+        self.flags: Counter[str] = Counter()
+        self.fillers: Counter[str] = Counter()
+        self.failed: list[tuple[str, str]] = []
+        self.failed_count = 0
+        self.below: list[tuple[str, int]] = []
+        self.below_count = 0
+        self.cached = self.fallbacks = 0
+        self.stories = _StoryIndex()
+
+    def add(self, text: str | None, result: Critique | InputError) -> None:
+        self.answers += 1
+        if isinstance(result, InputError):
+            self.failed_count += 1
+            if len(self.failed) < MAX_LISTED:
+                self.failed.append((result.source, result.error))
+            return
+        self.histogram[result.score] += 1
+        self.cached += result.cached
+        self.fallbacks += result.fallback_reason is not None
+        for name, part in result.star.parts():
+            self.missing[name] += not part.present
+        self.flags["negative"] += result.checks.negativity.flagged
+        self.flags["rambling"] += result.checks.rambling.flagged
+        self.flags["numbers"] += not result.checks.specificity.quantified
+        if self.fail_under is not None and result.score < self.fail_under:
+            self.below_count += 1
+            if len(self.below) < MAX_LISTED:
+                self.below.append((result.source, result.score))
+        if text:
+            self._add_text(text, result.source)
+
+    def _add_text(self, text: str, source: str) -> None:
+        from coach.highlights import filler_spans
+
+        self.fillers.update(" ".join(span.text.lower().split()) for span in filler_spans(text))
+        self.stories.add(text, source)
+
+    def build(self) -> Summary:
+        graded = sum(self.histogram)
+        return Summary(
+            answers=self.answers,
+            graded=graded,
+            mean=round(sum(s * n for s, n in enumerate(self.histogram)) / graded, 1) if graded else None,
+            median=_median(self.histogram, graded),
+            distribution=_distribution(self.histogram),
+            recurring=self._recurring(graded),
+            fillers=self.fillers.most_common(5),
+            same_story=self.stories.groups()[:MAX_LISTED],
+            failed=self.failed,
+            failed_count=self.failed_count,
+            below=self.below,
+            below_count=self.below_count,
+            fail_under=self.fail_under,
+            cached=self.cached,
+            fallbacks=self.fallbacks,
+        )
+
+    def _recurring(self, graded: int) -> list[str]:
+        issues = [(n, f"have no {name.capitalize()}") for name, n in self.missing.items()]
+        issues += [
+            (self.flags["negative"], "speak negatively about others"),
+            (self.flags["rambling"], "ramble"),
+            (self.flags["numbers"], "give no numbers"),
+        ]
+        ranked = sorted(((n, what) for n, what in issues if n), key=lambda item: -item[0])
+        return [f"{n} of {graded} answers {what}" for n, what in ranked]
+
+
+def _median(histogram: list[int], count: int) -> float | None:
+    if not count:
+        return None
+    wanted = [(count - 1) // 2, count // 2]
+    values, seen = [], 0
+    for score, n in enumerate(histogram):
+        while wanted and wanted[0] < seen + n:
+            values.append(score)
+            wanted.pop(0)
+        seen += n
+    return (values[0] + values[1]) / 2
+
+
+def _distribution(histogram: list[int]) -> list[tuple[str, int]]:
+    bands = [(low, low + 9) for low in range(0, 90, 10)] + [(90, 100)]
+    return [(f"{low}-{high}", sum(histogram[low : high + 1])) for low, high in bands]
+
+
+class _StoryIndex:
+    """Bottom-k sketches of each answer's phrases; pairs found through shared smallest hashes."""
+
+    def __init__(self):
+        self.sources: list[str] = []
+        self.sketches: list[array] = []
+
+    def add(self, text: str, source: str) -> None:
+        words = [w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in _STOP]
+        shingles = {" ".join(words[i : i + _SHINGLE_WORDS]) for i in range(len(words) - _SHINGLE_WORDS + 1)}
+        if len(shingles) < _MIN_SHINGLES:
+            return
+        hashes = {zlib.crc32(s.encode("utf-8")) for s in shingles}
+        self.sources.append(source)
+        self.sketches.append(array("I", sorted(heapq.nsmallest(_SKETCH_SIZE, hashes))))
+
+    def groups(self) -> list[list[str]]:
+        parent = list(range(len(self.sketches)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        buckets: dict[int, list[int]] = {}
+        for i, sketch in enumerate(self.sketches):
+            for value in sketch[:_INDEXED]:
+                members = buckets.setdefault(value, [])
+                for j in members:
+                    if root(i) != root(j) and overlap(self.sketches[i], self.sketches[j]) >= SAME_STORY_OVERLAP:
+                        parent[root(i)] = root(j)
+                if len(members) < 20:  # a phrase in every answer says nothing about stories
+                    members.append(i)
+        grouped: dict[int, list[str]] = {}
+        for i in range(len(self.sketches)):
+            grouped.setdefault(root(i), []).append(self.sources[i])
+        return sorted((g for g in grouped.values() if len(g) > 1), key=lambda g: (-len(g), g))
+
+
+def overlap(a: array, b: array) -> float:
+    """Estimated Jaccard similarity of two bottom-k sketches."""
+    union = heapq.nsmallest(_SKETCH_SIZE, set(a) | set(b))
+    both = set(a) & set(b)
+    return sum(1 for value in union if value in both) / len(union)
