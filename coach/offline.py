@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coach import rubric
 from coach.checks import registry
+from coach.questions import asks_for_story
 from coach.models import (
     Answer,
     Checks,
@@ -31,7 +32,9 @@ def critique(answer: Answer) -> Critique:
         engine=ENGINE,
         score=rubric.score(
             ratings,
+            story_required=asks_for_story(answer.question),
             dodged=outcomes["relevance"].flagged,
+            negative=negativity.flagged,
             injected=outcomes["injection"].flagged,
         ),
         ratings=ratings,
@@ -57,20 +60,28 @@ def critique(answer: Answer) -> Critique:
 def _ratings(outcomes) -> dict[str, int]:
     star = outcomes["star"]
     ratings = {name: part.rating for name, part in star.star.parts()}
-    if star.we_actions > star.i_actions and ratings["action"] > 1:
-        ratings["action"] -= 1
-    ratings["specificity"] = _specificity_rating(outcomes["specificity"])
+    hedges = sum(1 for f in outcomes["hedging"].findings if f.check == "hedging")
+    ratings["specificity"] = _specificity_rating(outcomes["specificity"], hedges)
     ratings["concision"] = _concision_rating(outcomes["rambling"])
-    ratings["tone"] = {0: 5, 1: 2}.get(outcomes["negativity"].sentences, 1)
+    ratings["tone"] = _tone_rating(outcomes["negativity"])
     return ratings
 
 
-def _specificity_rating(outcome) -> int:
+def _specificity_rating(outcome, hedges: int) -> int:
     if outcome.quantities >= 2:
-        return 5
-    if outcome.quantities == 1:
-        return 4
-    return 1 if outcome.vague_claims else 2
+        rating = 5
+    elif outcome.quantities == 1:
+        rating = 4
+    else:
+        rating = 2
+    # Vague claims and hedges ("around 8 percent, I think") undercut whatever numbers there are.
+    return max(1, rating - min(2, (outcome.vague_claims + hedges) // 2))
+
+
+def _tone_rating(outcome) -> int:
+    if outcome.flagged:
+        return 1
+    return 4 if outcome.sentences else 5
 
 
 def _concision_rating(outcome) -> int:

@@ -34,6 +34,8 @@ _QUANTITY = re.compile(
     | \b(?:{_LARGE_NUMBER})(?:\s+or\s+(?:{_LARGE_NUMBER}))?\s+(?:(?:different|new|key|more|extra|full|major|separate|of\s+(?:the|our|my))\s+)?(?:{_UNIT})
     | \b(?:{_EFFORT})\s+(?:(?:about|around|roughly|only|just|under|over|less\s+than|more\s+than)\s+)?(?:{_SMALL_NUMBER})\s+(?:{_DURATION})\b
     | \b(?:{_SMALL_NUMBER}|{_LARGE_NUMBER})\s+(?:percent|per\s*cent)
+    | \b(?:{_SMALL_NUMBER})\s+(?:more|extra|additional|fewer)\s+(?:{_DURATION}|{_COUNTED})\b
+    | \b(?:{_SMALL_NUMBER})\s+(?:{_DURATION})\s+(?:early|earlier|ahead|before|sooner|faster|later|late)\b
     | \bfrom\s+\d[\d,.]*\s?\w*\s+(?:to|down\ to)\s+\d
     | \b(?:team|group|staff|class|cohort|crew)\s+of\s+(?:\d+|{_SMALL_NUMBER}|{_LARGE_NUMBER})\b
     | \btop\s+\d+\b

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from coach import topics
 from coach.checks import Check, Outcome
+from coach.checks.specificity import quantity_spans
 from coach.models import STAR_PARTS, Finding, Span, Star, StarPart
 from coach.text import Document, Sentence
 
@@ -115,11 +116,14 @@ def run(document: Document) -> StarOutcome:
     evidence: dict[str, list[Span]] = {part: [] for part in STAR_PARTS}
     i_actions = we_actions = 0
     for index, sentence in enumerate(document.sentences):
-        for part in _parts_of(sentence, index, len(document.sentences)):
+        parts = _parts_of(sentence, index, len(document.sentences))
+        for part in parts:
             evidence[part].append(document.sentence_span(sentence))
-        i_actions += _count_actions(sentence.lower, _ACTION_RE)
+        if "action" in parts:
+            i_actions += _count_verbs(sentence.lower)
         we_actions += _count_actions(sentence.lower, _WE_ACTION_RE)
-    star = Star(**{part: _part(spans) for part, spans in evidence.items()})
+    star = Star(**{part: StarPart(present=bool(spans), evidence=spans) for part, spans in evidence.items()})
+    _rate(star, i_actions, we_actions)
     outcome = StarOutcome(star=star, i_actions=i_actions, we_actions=we_actions)
     outcome.findings = _findings(star, i_actions, we_actions, document)
     outcome.flagged = not (star.situation.present and star.action.present and star.result.present)
@@ -150,14 +154,30 @@ def _has_real_action(lower: str) -> bool:
     return False
 
 
+_VERB_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbeen )\b(?P<verb>{_PAST_VERB})\b")
+
+
+def _count_verbs(lower: str) -> int:
+    """Actions in a sentence told with "I": "I negotiated…, split… and set up…" is three."""
+    return max(1, _count_actions(lower, _VERB_RE))
+
+
 def _count_actions(lower: str, pattern: re.Pattern[str]) -> int:
     return sum(1 for m in pattern.finditer(lower) if (m.groupdict().get("verb") or "") not in _NOT_ACTIONS)
 
 
-def _part(spans: list[Span]) -> StarPart:
-    present = bool(spans)
-    rating = 1 if not present else (5 if len(spans) >= 2 else 4)
-    return StarPart(present=present, evidence=spans, rating=rating)
+def _rate(star: Star, i_actions: int, we_actions: int) -> None:
+    """Anchored 1-5 ratings (docs/rubric.md): 1 missing, 3 thin, 4 clear, 5 clear and concrete."""
+    for name, part in star.parts():
+        sentences = len(part.evidence)
+        part.rating = 1 if not sentences else (5 if sentences >= 2 else 4)
+    if star.action.present:
+        star.action.rating = 5 if i_actions >= 3 else 4 if i_actions == 2 else 3
+        if we_actions > i_actions:
+            star.action.rating -= 1
+    if star.result.present:
+        concrete = any(quantity_spans(span.text) for span in star.result.evidence)
+        star.result.rating = 5 if concrete else 4 if len(star.result.evidence) >= 2 else 3
 
 
 _MISSING_ADVICE = {
