@@ -61,7 +61,7 @@ _INSULTS = compile_phrases(
         "head games", "power trip", "no idea what", "had no clue", "no clue",
         "didn't know what they were doing", "didn't know what he was doing",
         "didn't know what she was doing", "other people's mistakes", "cleaning up after",
-        "if people just listened", "conveniently", "held me back", "holding me back",
+        "held me back", "holding me back",
     ]
 )
 # Grievances: milder, negative when they dominate the answer.
