@@ -95,9 +95,12 @@ def _concision_rating(outcome) -> int:
 def _strengths(outcomes) -> list[str]:
     strengths = []
     star = outcomes["star"].star
+    # A sentence that badmouths someone is never quoted as a strength.
+    negative = {f.span.start for f in outcomes["negativity"].findings if f.span}
     for name, part in star.parts():
-        if part.present and part.rating >= 4:
-            strengths.append(f'Clear {name}: "{_clip(part.evidence[0].text)}"')
+        evidence = [span for span in part.evidence if span.start not in negative]
+        if evidence and part.rating >= 4:
+            strengths.append(f'Clear {name}: "{_clip(evidence[0].text)}"')
     if outcomes["specificity"].quantities >= 2:
         strengths.append("Backs claims with concrete numbers.")
     if not outcomes["negativity"].flagged and star.action.present:

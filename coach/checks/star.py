@@ -28,7 +28,8 @@ _NOT_ACTIONS = frozenset(
     """was were had felt thought believed realized realised learned learnt loved liked hated
     wanted wished hoped noticed knew understood meant found heard saw used enjoyed disliked
     expected hesitated regretted worried struggled appreciated respected admired dated watched
-    needed preferred agreed disagreed failed missed lost forgot got kept worked ended grew""".split()
+    needed preferred agreed disagreed failed missed lost forgot got kept worked ended grew
+    left quit""".split()
 )
 # "S: …", "Task: …", "- R: …": answers written in labelled STAR form.
 _LABELLED_PART = re.compile(r"^\W{0,3}(situation|task|action|result|s|t|a|r)\s*[:\-–]\s", re.IGNORECASE)

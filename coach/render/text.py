@@ -51,7 +51,7 @@ def _critique_lines(c: Critique, paint: _Painter) -> list[str]:
     lines += [
         "",
         f"{m.words} words · ~{m.speaking_seconds:.0f} s spoken · {m.sentences} sentences · "
-        f"{m.filler_words} filler words · {c.checks.specificity.numbers} numbers",
+        f"{_count(m.filler_words, 'filler word')} · {_count(c.checks.specificity.numbers, 'number')}",
     ]
     if c.findings:
         lines += ["", paint("Findings", "bold")]
@@ -95,6 +95,10 @@ def verdict(c: Critique) -> str:
     summary = ", ".join(issues) if issues else "see the findings"
     level = "Promising" if c.score >= 60 else "Needs work" if c.score >= 35 else "Weak"
     return f"{level}: {summary}."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _clip(text: str, limit: int = 80) -> str:
