@@ -20,10 +20,11 @@ ANSWER = (
     "two new hires on it. Within six weeks every ticket was answered within a day again."
 )
 # Our own sentences with accents, so a legacy encoding really differs from UTF-8.
+# Every sentence has an accent, so any quoted evidence shows whether decoding was right.
 ACCENTED = (
     "At the café where I worked, the new menu confused our regular customers. I rewrote the "
-    "menu cards in plain words, and complaints fell to zero within two weeks. The owner, Zoë, "
-    "kept the cards for the next season."
+    "café menu cards in plain words, and complaints fell to zero within two weeks. The owner, "
+    "Zoë, kept the cards for the next season."
 )
 
 
@@ -156,8 +157,12 @@ def test_legacy_encoding_is_detected_and_graded(tmp_path, encoding):
     result = run_coach("critique", "--format", "json", str(path))
     assert result.returncode == EXIT_OK, result.stderr
     assert result.stderr == ""
-    quoted = " ".join(span["text"] for part in json.loads(result.stdout)["star"].values() for span in part["evidence"])
-    assert "café" in quoted or "Zoë" in quoted
+    payload = json.loads(result.stdout)
+    quoted = [span["text"] for part in payload["star"].values() for span in part["evidence"]]
+    quoted += [f["span"]["text"] for f in payload["findings"] if f["span"]]
+    assert any(accent in text for text in quoted for accent in "éë")
+    for text in quoted:
+        assert text in ACCENTED
 
 
 @pytest.mark.xfail(
