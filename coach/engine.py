@@ -1,21 +1,204 @@
-"""Choosing and running an engine for one answer.
+"""Choosing and running an engine: LLM when an endpoint is configured, else offline.
 
-Offline is the default when no endpoint is configured; the LLM engine (a later issue)
-plugs in here, and every fallback to offline is reported, never silent.
+The LLM engine is used when OPENAI_API_KEY or OPENAI_BASE_URL is set and --offline is not
+given; otherwise the offline engine, with a one-line notice saying why. Every LLM failure
+falls back to the offline engine with `fallback_reason` set and a notice — never silently —
+unless --no-fallback, which turns it into an `EngineError`.
+
+A `Grader` is built once per run and shared by a batch's threads (one HTTP client, one set
+of loaded prompts, one memory of what each server supports). Nothing here imports openai or
+jinja2 unless the LLM engine is actually chosen.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from coach import offline
-from coach.models import Answer, Critique
+from coach.models import SCHEMA_VERSION, Answer, Critique
+
+DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+# Local servers (Ollama, vLLM, llama.cpp, LM Studio) want some key, not a real one.
+DUMMY_API_KEY = "not-needed"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
 
 
 @dataclass(frozen=True)
 class GradeOptions:
     offline: bool = False
+    model: str | None = None  # None: $COACH_MODEL, else DEFAULT_MODEL
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    temperature: float = 0.0
+    no_fallback: bool = False
+    redact: bool = False
+    prompts_dir: str | None = None
+    max_tokens: int | None = None
+
+
+class EngineError(Exception):
+    """The LLM engine failed and --no-fallback forbids the offline engine; one line."""
+
+
+class ConfigError(Exception):
+    """The engine cannot be set up (e.g. unusable --prompts DIR); one line."""
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    engine: str  # "llm" | "offline"
+    why: str | None  # for the notice when offline was chosen without --offline
+    base_url: str | None = None
+    api_key: str | None = None
+    model: str | None = None
+
+
+def choose(options: GradeOptions, environ: Mapping[str, str] | None = None) -> EngineChoice:
+    env = os.environ if environ is None else environ
+    key = env.get("OPENAI_API_KEY") or None
+    base_url = env.get("OPENAI_BASE_URL") or None
+    model = options.model or env.get("COACH_MODEL") or DEFAULT_MODEL
+    if options.offline:
+        return EngineChoice("offline", None, base_url=base_url, model=model)
+    if not key and not base_url:
+        why = "offline engine: OPENAI_API_KEY and OPENAI_BASE_URL are not set (--offline hides this note)"
+        return EngineChoice("offline", why, model=model)
+    return EngineChoice("llm", None, base_url=base_url, api_key=key or DUMMY_API_KEY, model=model)
+
+
+def fingerprint(options: GradeOptions, environ: Mapping[str, str] | None = None) -> dict:
+    """Everything besides the answer that decides a critique, for cache keys (issue 4).
+
+    Never contains the API key. Prompt templates count by content (sha256), so editing a
+    template invalidates the cache.
+    """
+    from coach import __version__
+
+    choice = choose(options, environ)
+    if choice.engine == "offline":
+        return {"engine": "offline", "schema_version": SCHEMA_VERSION, "coach_version": __version__}
+    from pathlib import Path
+
+    from coach.llm.prompting import prompts_digest
+    from coach.llm.schema import REVIEW_SCHEMA_VERSION
+
+    return {
+        "engine": "llm",
+        "model": choice.model,
+        "base_url": _normal_url(choice.base_url or DEFAULT_BASE_URL),
+        "prompts_sha256": prompts_digest(Path(options.prompts_dir) if options.prompts_dir else None),
+        "schema_version": SCHEMA_VERSION,
+        "review_schema_version": REVIEW_SCHEMA_VERSION,
+        "temperature": options.temperature,
+        "redact": options.redact,
+        "max_tokens": options.max_tokens,
+        "coach_version": __version__,
+    }
+
+
+def _normal_url(url: str) -> str:
+    return url.rstrip("/")
+
+
+Notify = Callable[[str], None]
+
+
+class Grader:
+    """One run's engine: `grade(answer) -> Critique`, safe to call from many threads."""
+
+    def __init__(
+        self,
+        options: GradeOptions,
+        *,
+        environ: Mapping[str, str] | None = None,
+        notify: Notify | None = None,
+        announce_choice: bool = True,
+    ):
+        """`notify` gets one-line notices: every fallback, and (if `announce_choice`) why
+        the offline engine was chosen when the user did not ask for it."""
+        self.options = options
+        self.choice = choose(options, environ)
+        self._notify = notify or (lambda message: None)
+        self._critic = None
+        if self.choice.engine == "llm":
+            self._critic = self._llm_critic()
+        elif self.choice.why and announce_choice:
+            self._notify(self.choice.why)
+
+    @property
+    def engine(self) -> str:
+        return self.choice.engine
+
+    def grade(self, answer: Answer) -> Critique:
+        if self._critic is None:
+            return offline.critique(answer)
+        from coach.llm.client import LLMFailure
+
+        try:
+            return self._critic.critique(answer)
+        except LLMFailure as failure:
+            return self._fall_back(answer, str(failure), getattr(failure, "usage", None))
+        except Exception as error:  # noqa: BLE001 - a bug in the LLM path must not cost the answer
+            return self._fall_back(answer, f"internal error: {type(error).__name__}: {error}", None)
+
+    __call__ = grade
+
+    def request(self, answer: Answer) -> dict:
+        """--dry-run: the request the LLM engine would send for this answer; sends nothing."""
+        critic = self._critic or self._llm_critic()
+        return {"source": answer.source, **critic.request(answer)}
+
+    def close(self) -> None:
+        if self._critic is not None:
+            self._critic.close()
+
+    def _fall_back(self, answer: Answer, reason: str, usage) -> Critique:
+        reason = " ".join(reason.split())
+        if self.options.no_fallback:
+            raise EngineError(f"{answer.source}: LLM engine failed: {reason}")
+        self._notify(f"{answer.source}: LLM engine failed ({reason}); used the offline engine")
+        return offline.critique(answer).model_copy(update={"fallback_reason": reason, "usage": usage})
+
+    def _llm_critic(self):
+        from coach.llm.client import Endpoint
+        from coach.llm.critic import LLMCritic
+        from coach.llm.prompting import PromptError
+
+        choice = self.choice
+        endpoint = Endpoint(
+            base_url=choice.base_url,
+            api_key=choice.api_key or DUMMY_API_KEY,
+            model=choice.model or DEFAULT_MODEL,
+            timeout=self.options.timeout,
+            max_retries=self.options.max_retries,
+            temperature=self.options.temperature,
+            max_tokens=self.options.max_tokens,
+        )
+        try:
+            return LLMCritic(endpoint, prompts_dir=self.options.prompts_dir, redact=self.options.redact)
+        except PromptError as error:
+            raise ConfigError(str(error)) from None
+
+
+_graders: dict[GradeOptions, Grader] = {}
+_graders_lock = threading.Lock()
 
 
 def grade(answer: Answer, options: GradeOptions) -> Critique:
-    return offline.critique(answer)
+    """Grade one answer; the Grader for these options is built once and reused."""
+    with _graders_lock:
+        grader = _graders.get(options)
+        if grader is None:
+            grader = _graders[options] = Grader(options, notify=_stderr_notice, announce_choice=False)
+    return grader.grade(answer)
+
+
+def _stderr_notice(message: str) -> None:
+    import sys
+
+    print(f"coach: note: {message}", file=sys.stderr, flush=True)

@@ -1,0 +1,290 @@
+"""Talking to an OpenAI-compatible chat-completions endpoint (an edge: network only).
+
+One `ChatClient` is built per run and shared by every thread of a batch (the SDK client
+and its connection pool are thread-safe). It sends one request, returns a validated
+`Review` or raises: `SchemaUnsupported` (the server rejects json_schema: try JSON-object
+mode), `InvalidReply` (the reply is not a valid Review: re-ask) or `LLMFailure` (give up,
+with a one-line reason). `openai` is imported here only, when the first client is built.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+
+from coach.llm.schema import Review, json_schema
+from coach.models import Usage
+
+JSON_SCHEMA = "json_schema"
+JSON_OBJECT = "json_object"
+
+# Servers that do not know json_schema say so in many ways (llama.cpp: HTTP 500, "must be
+# 'text' or 'json_object'"); all mention the response format.
+_SCHEMA_COMPLAINT = re.compile(rb"(?i)json_schema|response_format|json_object|response format")
+_SCHEMA_REJECTION_STATUSES = (400, 415, 422, 500, 501)
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+
+
+class LLMFailure(Exception):
+    """No usable review from the model; `str(error)` is one line a person can act on."""
+
+
+class SchemaUnsupported(Exception):
+    """The server rejected the json_schema response format."""
+
+
+class InvalidReply(Exception):
+    """The reply is not a valid Review; `errors` says why, for the one re-ask."""
+
+    def __init__(self, content: str, errors: str):
+        super().__init__(errors)
+        self.content = content
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    base_url: str | None
+    api_key: str
+    model: str
+    timeout: float
+    max_retries: int
+    temperature: float
+    max_tokens: int | None = None
+
+
+class UsageMeter:
+    """Token usage and HTTP requests (SDK retries included) of one grading."""
+
+    def __init__(self) -> None:
+        self.usage = Usage()
+
+    def add_tokens(self, usage: dict | None) -> None:
+        if not usage:
+            return
+        for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
+            value = usage.get(name) or 0
+            if isinstance(value, int):
+                setattr(self.usage, name, getattr(self.usage, name) + value)
+
+    def add_request(self) -> None:
+        self.usage.requests += 1
+
+
+class _ModeMemory:
+    """Which response format each base URL accepts, remembered for the whole run.
+
+    The first grading against a URL holds that URL's lock until it knows, so a batch pays
+    for a rejected json_schema attempt once, not once per answer.
+    """
+
+    def __init__(self) -> None:
+        self._modes: dict[str, str] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get(self, url: str) -> str | None:
+        return self._modes.get(url)
+
+    def set(self, url: str, mode: str) -> None:
+        self._modes[url] = mode
+
+    def lock(self, url: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(url, threading.Lock())
+
+    def forget(self) -> None:
+        self._modes.clear()
+
+
+MODES = _ModeMemory()
+
+
+class ChatClient:
+    def __init__(self, endpoint: Endpoint):
+        import openai
+
+        self.endpoint = endpoint
+        self._openai = openai
+        self._local = threading.local()
+        http_client = openai.DefaultHttpx2Client(
+            event_hooks={"request": [self._count_request], "response": [self._veto_schema_retries]}
+        )
+        self._client = openai.OpenAI(
+            api_key=endpoint.api_key,
+            base_url=endpoint.base_url,
+            timeout=endpoint.timeout,
+            max_retries=endpoint.max_retries,
+            http_client=http_client,
+        )
+        self.base_url = str(self._client.base_url)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def complete(self, messages: list[dict], mode: str, meter: UsageMeter) -> Review:
+        """One request (plus the SDK's retries); a valid Review or one of this module's errors."""
+        self._local.meter = meter
+        try:
+            raw = self._send(messages, mode)
+        except self._openai.APIStatusError as error:
+            if mode == JSON_SCHEMA and _rejects_schema(error):
+                raise SchemaUnsupported(_status_reason(error)) from None
+            raise LLMFailure(_status_reason(error, self.endpoint.max_retries)) from None
+        except self._openai.APITimeoutError:
+            raise LLMFailure(f"timed out after {self.endpoint.timeout:g} s{_retried(self.endpoint.max_retries)}") from None
+        except self._openai.APIConnectionError as error:
+            raise LLMFailure(f"cannot connect to {self.base_url}: {_cause(error)}") from None
+        except self._openai.OpenAIError as error:
+            raise LLMFailure(f"request failed: {_one_line(str(error))}") from None
+        finally:
+            self._local.meter = None
+        meter.add_tokens(_usage_of(raw))
+        return self._review(raw)
+
+    def _send(self, messages: list[dict], mode: str):
+        common = {"model": self.endpoint.model, "messages": messages, "temperature": self.endpoint.temperature}
+        if self.endpoint.max_tokens:
+            common["max_tokens"] = self.endpoint.max_tokens
+        completions = self._client.chat.completions.with_raw_response
+        if mode == JSON_SCHEMA:
+            return completions.parse(response_format=Review, **common)
+        # llama.cpp constrains decoding to `schema`; other servers ignore the extra key.
+        return completions.create(response_format={"type": "json_object", "schema": json_schema()}, **common)
+
+    def _review(self, raw) -> Review:
+        from pydantic import ValidationError
+
+        try:
+            completion = raw.parse()
+        except self._openai.LengthFinishReasonError:
+            raise LLMFailure("the reply was cut off (finish_reason=length)") from None
+        except self._openai.ContentFilterFinishReasonError:
+            raise LLMFailure("the model refused (content filter)") from None
+        except ValidationError as error:
+            raise InvalidReply(_content_of(raw), _errors(error)) from None
+        if not completion.choices:
+            raise InvalidReply("", "the reply had no choices")
+        choice = completion.choices[0]
+        message = choice.message
+        if choice.finish_reason == "length":
+            raise LLMFailure("the reply was cut off (finish_reason=length)")
+        if choice.finish_reason == "content_filter":
+            raise LLMFailure("the model refused (content filter)")
+        if getattr(message, "refusal", None):
+            raise LLMFailure(f"the model refused: {_one_line(message.refusal)}")
+        parsed = getattr(message, "parsed", None)
+        if isinstance(parsed, Review):
+            return parsed
+        return _validate(message.content or "")
+
+    # httpx event hooks: they run in the thread that sends the request.
+    def _count_request(self, request) -> None:
+        meter = getattr(self._local, "meter", None)
+        if meter is not None:
+            meter.add_request()
+
+    def _veto_schema_retries(self, response) -> None:
+        # The SDK retries every 5xx; a server that answers json_schema with a 500 would burn
+        # all retries on a request that can never succeed. "x-should-retry: false" stops it.
+        if response.status_code < 500 or b"json_schema" not in (response.request.content or b""):
+            return
+        response.read()
+        if _SCHEMA_COMPLAINT.search(response.content):
+            response.headers["x-should-retry"] = "false"
+
+
+def _validate(content: str) -> Review:
+    from pydantic import ValidationError
+
+    fenced = _FENCE.match(content)
+    text = fenced.group(1) if fenced else content
+    try:
+        return Review.model_validate_json(text)
+    except ValidationError as error:
+        raise InvalidReply(content, _errors(error)) from None
+
+
+def _errors(error) -> str:
+    problems = []
+    for item in error.errors()[:8]:
+        where = ".".join(str(p) for p in item.get("loc", ())) or "reply"
+        problems.append(f"{where}: {item.get('msg', 'invalid')}")
+    more = error.error_count() - len(problems)
+    return "; ".join(problems) + (f"; and {more} more" if more > 0 else "")
+
+
+def _rejects_schema(error) -> bool:
+    status = error.status_code
+    if status == 400:
+        return True
+    return status in _SCHEMA_REJECTION_STATUSES and bool(_SCHEMA_COMPLAINT.search(_body_bytes(error)))
+
+
+def _body_bytes(error) -> bytes:
+    try:
+        return error.response.content or b""
+    except Exception:  # a streamed or closed body: judge by the message alone
+        return str(error).encode()
+
+
+def _status_reason(error, retries: int | None = None) -> str:
+    status = error.status_code
+    detail = _one_line(_server_message(error))
+    if status == 429:
+        return f"rate limited (HTTP 429){_retried(retries)}"
+    if status >= 500:
+        return f"server error (HTTP {status}){_retried(retries)}: {detail}"
+    if status == 401:
+        return "authentication failed (HTTP 401): check OPENAI_API_KEY"
+    if status == 404:
+        return f"not found (HTTP 404): check --model and OPENAI_BASE_URL: {detail}"
+    return f"request rejected (HTTP {status}): {detail}"
+
+
+def _server_message(error) -> str:
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+        if body.get("message"):
+            return str(body["message"])
+    return getattr(error, "message", "") or str(error)
+
+
+def _retried(retries: int | None) -> str:
+    if not retries:
+        return ""
+    return f" after {retries} {'retry' if retries == 1 else 'retries'}"
+
+
+def _cause(error) -> str:
+    cause = error.__cause__ or error.__context__
+    text = str(cause) if cause else str(error)
+    if "refused" in text.lower():
+        return "connection refused"
+    return _one_line(text) or "connection error"
+
+
+def _usage_of(raw) -> dict | None:
+    try:
+        body = json.loads(raw.text)
+    except (ValueError, TypeError):
+        return None
+    usage = body.get("usage") if isinstance(body, dict) else None
+    return usage if isinstance(usage, dict) else None
+
+
+def _content_of(raw) -> str:
+    try:
+        return json.loads(raw.text)["choices"][0]["message"]["content"] or ""
+    except (ValueError, KeyError, IndexError, TypeError):
+        return ""
+
+
+def _one_line(text: str | None, limit: int = 160) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,298 @@
+"""The LLM engine for one answer: code counts, the model judges, code verifies and scores.
+
+1. The offline critique is computed first; its metrics and STAR cues go to the model as facts.
+2. The model replies with a `Review` (ratings, STAR judgements with quotes, advice, rewrite).
+3. Every quote is checked against the answer; unverifiable ones are dropped and recorded,
+   a STAR part claimed with no surviving quote is marked unverified and its rating capped.
+4. The score comes from `coach.rubric.score` over the ratings, as offline: never from the model.
+
+`LLMCritic` is built once per run and is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from coach import offline, rubric
+from coach.llm.client import JSON_OBJECT, JSON_SCHEMA, MODES, ChatClient, Endpoint, InvalidReply, LLMFailure, SchemaUnsupported, UsageMeter
+from coach.llm.guard import Guard, is_junk
+from coach.llm.prompting import Facts, PromptError, Prompts
+from coach.llm.redact import Redactor
+from coach.llm.schema import Review, compact_json_schema
+from coach.llm.verify import AnswerIndex, verify_quotes
+from coach.models import STAR_PARTS, Answer, Critique, Finding, Star, StarPart, Usage
+
+ENGINE = "llm"
+# A STAR part the model calls present but cannot quote is rated at most this.
+UNVERIFIED_RATING_CAP = 2
+MAX_STRENGTHS = 3
+MAX_SUGGESTIONS = 5
+# The invalid reply echoed back in the one re-ask is clipped to this many characters.
+MAX_ECHOED_REPLY = 6000
+_MISSING_SEVERITY = {"situation": "warning", "task": "warning", "action": "problem", "result": "problem"}
+
+
+class Failure(LLMFailure):
+    """An LLMFailure that also carries the tokens spent before giving up."""
+
+    def __init__(self, reason: str, usage: Usage):
+        super().__init__(reason)
+        self.usage = usage
+
+
+class LLMCritic:
+    def __init__(self, endpoint: Endpoint, *, prompts_dir: Path | str | None = None, redact: bool = False):
+        self.endpoint = endpoint
+        self.redact = redact
+        self.prompts = Prompts(Path(prompts_dir) if prompts_dir else None)
+        self._client: ChatClient | None = None
+        self._client_lock = threading.Lock()
+
+    @property
+    def client(self) -> ChatClient:
+        with self._client_lock:
+            if self._client is None:
+                self._client = ChatClient(self.endpoint)
+            return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def request(self, answer: Answer) -> dict:
+        """The request the first attempt would send (for --dry-run): nothing is sent."""
+        _, _, build = self._prepare(answer)
+        return {
+            "model": self.endpoint.model,
+            "temperature": self.endpoint.temperature,
+            "response_format": JSON_SCHEMA,
+            "messages": build(None),
+        }
+
+    def critique(self, answer: Answer) -> Critique:
+        base, redactor, build = self._prepare(answer)
+        meter = UsageMeter()
+        try:
+            review = self._ask(build, meter)
+            return assemble(answer, base, review, restore=redactor.restore if redactor else None,
+                            model=self.endpoint.model, usage=meter.usage)
+        except LLMFailure as failure:
+            raise Failure(str(failure), meter.usage) from None
+
+    def _prepare(self, answer: Answer):
+        base = offline.critique(answer)
+        redactor = Redactor() if self.redact else None
+        text = redactor.redact(answer.text) if redactor else answer.text
+        question = answer.question
+        if redactor and question:
+            question = redactor.redact(question)
+        facts = Facts.of(base)
+
+        def build(json_schema: str | None) -> list[dict]:
+            return self.prompts.messages(
+                answer=text, question=question, role=answer.role, facts=facts, json_schema=json_schema
+            )
+
+        return base, redactor, build
+
+    def _ask(self, build: Callable[[str | None], list[dict]], meter: UsageMeter) -> Review:
+        url = self.client.base_url
+        mode = MODES.get(url)
+        if mode is not None:
+            return self._ask_in(mode, build, meter, remember=False)
+        # The first grading against this URL finds out what it supports; others wait for it.
+        with MODES.lock(url):
+            mode = MODES.get(url)
+            if mode is not None:
+                return self._ask_in(mode, build, meter, remember=False)
+            return self._ask_in(JSON_SCHEMA, build, meter, remember=True)
+
+    def _ask_in(self, mode: str, build, meter: UsageMeter, *, remember: bool) -> Review:
+        try:
+            return self._valid_reply(mode, build, meter, remember=remember)
+        except SchemaUnsupported:
+            return self._valid_reply(JSON_OBJECT, build, meter, remember=True)
+
+    def _valid_reply(self, mode: str, build, meter: UsageMeter, *, remember: bool) -> Review:
+        try:
+            messages = build(compact_json_schema() if mode == JSON_OBJECT else None)
+        except PromptError as error:
+            raise LLMFailure(f"cannot render the prompt: {error}") from None
+        try:
+            review = self.client.complete(messages, mode, meter)
+        except InvalidReply as bad:
+            self._remember(mode, remember)
+            repair = [
+                {"role": "assistant", "content": bad.content[:MAX_ECHOED_REPLY]},
+                {"role": "user", "content": self.prompts.repair(bad.errors)},
+            ]
+            try:
+                review = self.client.complete([*messages, *repair], mode, meter)
+            except InvalidReply as again:
+                raise LLMFailure(f"the reply stayed invalid after one re-ask: {_clip(again.errors, 160)}") from None
+        self._remember(mode, remember)
+        return review
+
+    def _remember(self, mode: str, remember: bool) -> None:
+        # Only a mode the server answered with 200 is remembered.
+        if remember:
+            MODES.set(self.client.base_url, mode)
+
+
+def assemble(
+    answer: Answer,
+    base: Critique,
+    review: Review,
+    *,
+    model: str,
+    usage: Usage,
+    restore: Callable[[str], str] | None = None,
+) -> Critique:
+    """The final critique: counts from `base` (offline), judgements from `review`, all verified."""
+    restore = restore or (lambda text: text)
+    index = AnswerIndex(answer.text)
+    guard = Guard(answer.text, answer.question)
+    tally = _Tally()
+
+    star, star_findings = _star(review, index, restore, tally)
+    ratings = review.ratings() | {name: part.rating for name, part in star.parts()}
+    concerns = _concerns(review, index, restore, tally)
+    strengths = _advice(review.strengths, guard, restore, tally)[:MAX_STRENGTHS]
+    suggestions = _advice(review.suggestions, guard, restore, tally)[:MAX_SUGGESTIONS]
+    rewrite = restore(review.rewrite).strip()
+    tally.total += 1
+    if not guard.rewrite_ok(rewrite):
+        tally.rejected += 1
+        rewrite = None
+    if is_junk(tally.rejected, tally.total):
+        raise LLMFailure(
+            f"the reply was mostly junk: {tally.rejected} of {tally.total} quotes and advice "
+            "were not grounded in the answer"
+        )
+
+    kept = [f for f in base.findings if not _is_offline_star_verdict(f)]
+    findings = kept + star_findings + concerns + _dropped_findings(tally.dropped)
+    return base.model_copy(
+        update={
+            "engine": ENGINE,
+            "model": model,
+            "fallback_reason": None,
+            "score": rubric.score(
+                ratings,
+                dodged=any(f.check == "relevance" for f in base.findings),
+                injected=any(f.check == "injection" for f in base.findings),
+            ),
+            "ratings": ratings,
+            "star": star,
+            "findings": findings,
+            "strengths": strengths,
+            # Advice that did not survive the guard is replaced by the offline engine's.
+            "suggestions": suggestions or base.suggestions,
+            "rewrite": rewrite,
+            "usage": usage,
+        }
+    )
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.total = 0
+        self.rejected = 0
+        self.dropped: list[str] = []
+
+    def quotes(self, given: int, dropped: list[str]) -> None:
+        self.total += given
+        self.rejected += len(dropped)
+        self.dropped += dropped
+
+
+def _star(review: Review, index: AnswerIndex, restore, tally: _Tally) -> tuple[Star, list[Finding]]:
+    parts, findings = {}, []
+    for name in STAR_PARTS:
+        judged = getattr(review, name)
+        spans, dropped = verify_quotes(index, [restore(q) for q in judged.quotes])
+        tally.quotes(len(judged.quotes), dropped)
+        rating = judged.rating
+        verified = bool(spans) or not judged.present
+        if not verified or not judged.present:
+            rating = min(rating, UNVERIFIED_RATING_CAP)
+        parts[name] = StarPart(present=judged.present, evidence=spans, rating=rating, verified=verified)
+        if not judged.present:
+            findings.append(
+                Finding(
+                    check="star",
+                    severity=_MISSING_SEVERITY[name],
+                    message=f"No clear {name.capitalize()} in the answer.",
+                    suggestion=_MISSING_ADVICE[name],
+                )
+            )
+        elif not verified:
+            findings.append(
+                Finding(
+                    check="evidence",
+                    severity="warning",
+                    message=f"The model says the answer has a {name.capitalize()}, but none of its quotes "
+                    "are in the answer: unverified, rated at most "
+                    f"{UNVERIFIED_RATING_CAP}.",
+                )
+            )
+    return Star(**parts), findings
+
+
+_MISSING_ADVICE = {
+    "situation": "Open with one sentence of context: where you were, when, and what was at stake.",
+    "task": "Say outright what you were responsible for or what had to be achieved.",
+    "action": "Walk through the steps you personally took, with \"I\" and concrete verbs.",
+    "result": "End with how it turned out: a measurable outcome if you have one, and what you learned.",
+}
+
+
+def _concerns(review: Review, index: AnswerIndex, restore, tally: _Tally) -> list[Finding]:
+    findings = []
+    for concern in review.concerns:
+        span = index.locate(restore(concern.quote))
+        tally.quotes(1, [] if span else [concern.quote])
+        problem = _clip(restore(concern.problem), 240)
+        if span is not None and problem:
+            findings.append(Finding(check="llm", severity="warning", message=problem, span=span))
+    return findings
+
+
+def _advice(items: list[str], guard: Guard, restore, tally: _Tally) -> list[str]:
+    kept: list[str] = []
+    for item in items:
+        text = " ".join(restore(item).split())
+        tally.total += 1
+        if guard.advice_ok(text) and text not in kept:
+            kept.append(text)
+        else:
+            tally.rejected += 1
+    return kept
+
+
+def _is_offline_star_verdict(finding: Finding) -> bool:
+    # The offline "No clear Result" findings are replaced by the model's judgement; the
+    # measured ones (e.g. "we" actions outnumber "I" actions) stay.
+    return finding.check == "star" and finding.span is None and finding.message.startswith("No clear ")
+
+
+def _dropped_findings(dropped: list[str]) -> list[Finding]:
+    if not dropped:
+        return []
+    example = _clip(" ".join(dropped[0].split()), 80)
+    return [
+        Finding(
+            check="evidence",
+            severity="info",
+            message=f"Dropped {len(dropped)} quote(s) from the model that are not in the answer "
+            f'(e.g. "{example}").',
+        )
+    ]
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+

@@ -1,0 +1,117 @@
+"""A quality guard on what the model writes: never print junk as advice.
+
+Small models invent quotes, write in another language, give advice that fits any answer,
+or "improve" a story with numbers the candidate never said. Quotes are checked in
+verify.py; here the prose is: each strength and suggestion must be in the answer's
+language and share content words with the answer or question, and a rewrite must reuse
+the candidate's material and add no numbers of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_STEM = 5  # a crude stem: "shipped"/"shipping", "release"/"releases" share their first 5 letters
+_MIN_CONTENT_LETTERS = 4
+# Share of a rewrite's content stems that must come from the answer or question.
+MIN_REWRITE_OVERLAP = 0.25
+# A reply where more than this share of quotes and advice is rejected is junk as a whole.
+JUNK_SHARE = 0.6
+JUNK_MIN_ITEMS = 3
+
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+     "ninety": "90", "hundred": "100", "thousand": "1000", "dozen": "12", "half": "50"}
+
+_STOPWORDS = {
+    "en": "the and of to in that is was for it with as on at by this have from or but not are were be "
+          "had my we our they their you your what when which who will would there been has then so",
+    "es": "el la de que y en los las del se por con para una un su al lo como más pero sus le ya o "
+          "fue este ha sí porque esta entre cuando muy sin sobre también me hasta hay donde",
+    "fr": "le la les de des du et en un une est que qui dans pour pas sur au avec ce il elle ne se "
+          "par plus mais nous vous ont été sont cette aux je mon",
+    "de": "der die das und in den von zu mit sich des auf für ist im dem nicht ein eine als auch es "
+          "an werden aus er hat dass sie nach wird bei einer um am sind noch wie ich wir",
+    "it": "il di che e la per un in è non una sono mi si gli le ho lo ma ha da del della con come "
+          "nel questo anche più alla ci io noi",
+    "pt": "de que e o a do da em um para é com não uma os no se na por mais as dos como mas foi ao "
+          "ele das tem à seu sua ou eu nós",
+    "nl": "de het een en van in is dat op te zijn met voor niet aan er om ook als dan bij of uit "
+          "naar maar wel nog ik wij",
+}
+_STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+_ALL_STOPWORDS = frozenset().union(*_STOP_SETS.values())
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def content_stems(text: str) -> set[str]:
+    return {
+        w[:_STEM] for w in words(text) if len(w) >= _MIN_CONTENT_LETTERS and w not in _ALL_STOPWORDS
+    }
+
+
+def language(text: str) -> str | None:
+    """The language whose function words dominate, or None when the text is too short to tell."""
+    counts = {lang: 0 for lang in _STOP_SETS}
+    for word in words(text):
+        for lang, stops in _STOP_SETS.items():
+            if word in stops:
+                counts[lang] += 1
+    ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top < 3 or top < 1.5 * second:
+        return None
+    return best
+
+
+class Guard:
+    """Judges the model's prose against one answer (and its question)."""
+
+    def __init__(self, answer: str, question: str | None = None):
+        self.answer = answer
+        self.language = language(answer)
+        self._stems = content_stems(answer) | content_stems(question or "")
+        source = answer + " " + (question or "")
+        # "three weeks" in the answer may fairly become "3 weeks" in the rewrite.
+        self._numbers = {_plain_number(n) for n in _NUMBER.findall(source)}
+        self._numbers |= {_NUMBER_WORDS[w] for w in words(source) if w in _NUMBER_WORDS}
+
+    def advice_ok(self, text: str) -> bool:
+        """A strength or suggestion: not empty, same language, about this answer."""
+        if len(words(text)) < 3:
+            return False
+        return self._same_language(text) and bool(content_stems(text) & self._stems)
+
+    def rewrite_ok(self, text: str) -> bool:
+        """A rewrite: same language, built from the candidate's material, no invented numbers."""
+        stems = content_stems(text)
+        if len(words(text)) < 15 or not stems or not self._same_language(text):
+            return False
+        if len(stems & self._stems) / len(stems) < MIN_REWRITE_OVERLAP:
+            return False
+        return not self.invented_numbers(text)
+
+    def invented_numbers(self, text: str) -> list[str]:
+        return [n for n in _NUMBER.findall(text) if _plain_number(n) not in self._numbers]
+
+    def _same_language(self, text: str) -> bool:
+        theirs = language(text)
+        return self.language is None or theirs is None or theirs == self.language
+
+
+def is_junk(rejected: int, total: int) -> bool:
+    return total >= JUNK_MIN_ITEMS and rejected / total > JUNK_SHARE
+
+
+def _plain_number(text: str) -> str:
+    return text.replace(",", "").rstrip(".")

@@ -1,0 +1,87 @@
+"""What the model must reply: a pydantic model sent as a strict JSON schema.
+
+Every field is required and no extra keys are allowed, so the same model works as an
+OpenAI strict `json_schema` response format and as a schema we describe in the prompt
+for servers that only know JSON-object mode. The model rates and quotes; it never
+writes the score (coach.rubric.score does, from these ratings).
+"""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from coach.models import STAR_PARTS
+
+# Bumped when the reply's shape changes; part of the cache fingerprint (issue 4).
+REVIEW_SCHEMA_VERSION = 1
+OTHER_CRITERIA = ("specificity", "concision", "tone")
+
+Rating = Field(ge=1, le=5, description="1-5 on the anchored scale")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PartReview(_Strict):
+    quotes: list[str] = Field(description="exact words copied from the answer that show this part")
+    present: bool
+    rating: int = Rating
+
+
+class CriterionReview(_Strict):
+    reason: str = Field(description="one sentence")
+    rating: int = Rating
+
+
+class Concern(_Strict):
+    quote: str = Field(description="exact words copied from the answer")
+    problem: str
+
+
+class Review(_Strict):
+    situation: PartReview
+    task: PartReview
+    action: PartReview
+    result: PartReview
+    specificity: CriterionReview
+    concision: CriterionReview
+    tone: CriterionReview
+    concerns: list[Concern]
+    strengths: list[str]
+    suggestions: list[str]
+    rewrite: str
+
+    def ratings(self) -> dict[str, int]:
+        names = (*STAR_PARTS, *OTHER_CRITERIA)
+        return {name: getattr(self, name).rating for name in names}
+
+
+def json_schema() -> dict:
+    """The reply's JSON schema for JSON-object mode (sent in the request and the prompt).
+
+    References are inlined and titles dropped: servers that turn a schema into a decoding
+    grammar (llama.cpp) do not all follow `$ref`, and titles only repeat property names.
+    """
+    raw = Review.model_json_schema()
+    return _simplify(raw, raw.get("$defs", {}))
+
+
+def compact_json_schema() -> str:
+    return json.dumps(json_schema(), separators=(",", ":"))
+
+
+def _simplify(node, defs: dict):
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _simplify(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+        return {
+            key: _simplify(value, defs)
+            for key, value in node.items()
+            if key != "$defs" and not (key == "title" and isinstance(value, str))
+        }
+    if isinstance(node, list):
+        return [_simplify(value, defs) for value in node]
+    return node
