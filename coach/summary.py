@@ -206,31 +206,33 @@ class _StoryIndex:
         self.sketches.append(array("I", sorted(heapq.nsmallest(_SKETCH_SIZE, hashes))))
 
     def groups(self) -> list[list[str]]:
-        parent = list(range(len(self.sketches)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        buckets: dict[int, list[int]] = {}
+        """Each group: a first telling (its leader) and the later answers that retell it.
+        Answers join a leader, never a chain of look-alikes, so groups stay meaningful."""
+        leader_of: list[int] = []
+        buckets: dict[int, list[int]] = {}  # hash -> leaders whose sketch starts with it
         for i, sketch in enumerate(self.sketches):
+            leader = i
             for value in sketch[:_INDEXED]:
-                members = buckets.setdefault(value, [])
-                for j in members:
-                    if root(i) != root(j) and overlap(self.sketches[i], self.sketches[j]) >= SAME_STORY_OVERLAP:
-                        parent[root(i)] = root(j)
-                if len(members) < 20:  # a phrase in every answer says nothing about stories
-                    members.append(i)
+                for j in buckets.get(value, ()):
+                    if overlap(sketch, self.sketches[j]) >= SAME_STORY_OVERLAP:
+                        leader = j
+                        break
+                if leader != i:
+                    break
+            leader_of.append(leader)
+            if leader == i:
+                for value in sketch[:_INDEXED]:
+                    members = buckets.setdefault(value, [])
+                    if len(members) < 20:  # a phrase in every answer says nothing about stories
+                        members.append(i)
         grouped: dict[int, list[str]] = {}
-        for i in range(len(self.sketches)):
-            grouped.setdefault(root(i), []).append(self.sources[i])
-        return sorted((g for g in grouped.values() if len(g) > 1), key=lambda g: (-len(g), g))
+        for i, leader in enumerate(leader_of):
+            grouped.setdefault(leader, []).append(self.sources[i])
+        return sorted((g for g in grouped.values() if len(g) > 1), key=lambda g: -len(g))
 
 
 def overlap(a: array, b: array) -> float:
-    """Estimated Jaccard similarity of two bottom-k sketches."""
-    union = heapq.nsmallest(_SKETCH_SIZE, set(a) | set(b))
-    both = set(a) & set(b)
+    """Estimated Jaccard similarity of two bottom-k sketches (sorted, distinct hashes)."""
+    union = sorted(set(a).union(b))[:_SKETCH_SIZE]
+    both = set(a).intersection(b)
     return sum(1 for value in union if value in both) / len(union)

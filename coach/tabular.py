@@ -31,21 +31,14 @@ def read_rows(source: str, question: str | None = None, role: str | None = None)
     from coach.readers import UnreadableInput
 
     try:
-        handle = _open_text(source)
+        with _open_lines(source) as lines:
+            rows = _jsonl_rows if source.lower().endswith(".jsonl") else _csv_rows
+            for number, fields in rows(lines, source):
+                yield _answer(source, number, fields, question, role)
     except UnreadableInput as error:
         yield InputError(source=source, error=str(error))
-        return
-    rows = _jsonl_rows if source.lower().endswith(".jsonl") else _csv_rows
-    with handle:
-        try:
-            for number, fields in rows(handle, source):
-                yield _answer(source, number, fields, question, role)
-        except UnicodeDecodeError:
-            yield InputError(source=source, error=f"{source}: not valid {handle.encoding} past this point; save it as UTF-8")
-        except csv.Error as error:
-            yield InputError(source=source, error=f"{source}: malformed CSV ({error})")
-        except UnreadableInput as error:
-            yield InputError(source=source, error=str(error))
+    except csv.Error as error:
+        yield InputError(source=source, error=f"{source}: malformed CSV ({error})")
 
 
 class _BadRow(Exception):
@@ -81,8 +74,11 @@ def _text(value) -> str | None:
     return value or None
 
 
-def _jsonl_rows(handle, source: str) -> Iterator[tuple[int, dict | _BadRow]]:
-    for number, line in enumerate(handle, start=1):
+def _jsonl_rows(lines: _Lines, source: str) -> Iterator[tuple[int, dict | _BadRow]]:
+    for number, line in enumerate(lines.each(lenient=True), start=1):
+        if line is None:
+            yield number, _BadRow(f"not valid {lines.encoding} text; save the file as UTF-8")
+            continue
         if not line.strip():
             continue
         try:
@@ -96,10 +92,10 @@ def _jsonl_rows(handle, source: str) -> Iterator[tuple[int, dict | _BadRow]]:
         yield number, {key.lower(): v for key, v in value.items() if isinstance(key, str)}
 
 
-def _csv_rows(handle, source: str) -> Iterator[tuple[int, dict | _BadRow]]:
+def _csv_rows(lines: _Lines, source: str) -> Iterator[tuple[int, dict | _BadRow]]:
     from coach.readers import UnreadableInput
 
-    reader = csv.reader(handle)
+    reader = csv.reader(lines.each(lenient=False))
     header = next(reader, None)
     if header is None:
         raise UnreadableInput(f"{source}: the CSV file is empty")
@@ -116,8 +112,35 @@ def _csv_rows(handle, source: str) -> Iterator[tuple[int, dict | _BadRow]]:
         yield number, {name: cells[i] if i < len(cells) else None for name, i in wanted.items()}
 
 
-def _open_text(source: str) -> io.TextIOBase:
-    """The file as text: UTF-8 (BOM or not), else an encoding charset-normalizer is sure of."""
+class _Lines:
+    """A file's lines, decoded one at a time (so a bad byte costs one line, not a chunk)."""
+
+    def __init__(self, raw, encoding: str, source: str):
+        self.raw, self.encoding, self.source = raw, encoding, source
+
+    def each(self, *, lenient: bool) -> Iterator[str | None]:
+        """Decoded lines; an undecodable one is None when lenient, else ends the file."""
+        from coach.readers import UnreadableInput
+
+        for number, data in enumerate(self.raw, start=1):
+            try:
+                yield data.decode("utf-8-sig" if number == 1 and self.encoding == "utf-8" else self.encoding)
+            except UnicodeDecodeError:
+                if not lenient:
+                    raise UnreadableInput(
+                        f"{self.source}: line {number} is not valid {self.encoding} text; save the file as UTF-8"
+                    ) from None
+                yield None
+
+    def __enter__(self) -> _Lines:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.raw.close()
+
+
+def _open_lines(source: str) -> _Lines:
+    """The file's lines: UTF-8 (BOM or not), else an encoding charset-normalizer is sure of."""
     from coach.readers import UnreadableInput
 
     path = Path(source)
@@ -126,7 +149,7 @@ def _open_text(source: str) -> io.TextIOBase:
     if path.is_dir():
         raise UnreadableInput(f"{source}: is a folder")
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed by the text wrapper or below
+        raw = open(path, "rb")  # noqa: SIM115 - closed by _Lines
     except OSError as error:
         raise UnreadableInput(f"{source}: cannot read ({error.strerror or error})") from None
     try:
@@ -135,8 +158,7 @@ def _open_text(source: str) -> io.TextIOBase:
     except BaseException:
         raw.close()
         raise
-    # newline="" lets the csv module see quoted line breaks inside a cell.
-    return io.TextIOWrapper(raw, encoding=encoding, newline="" if source.lower().endswith(".csv") else None)
+    return _Lines(raw, encoding, source)
 
 
 def _sniff_encoding(sample: bytes, source: str) -> str:
@@ -146,7 +168,7 @@ def _sniff_encoding(sample: bytes, source: str) -> str:
         raise UnreadableInput(f"{source}: binary file, not text")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8-sig"
+        return "utf-8"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes  # only non-UTF-8 input pays for this import

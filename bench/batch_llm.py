@@ -1,0 +1,92 @@
+"""LLM batch against a loopback OpenAI-compatible server that answers after a fixed delay.
+
+    python bench/batch_llm.py                     # 200 answers, 0.25 s per reply, --jobs 16
+
+Runs the real command twice with an empty cache folder:
+    coach critique answers.jsonl --jobs 16 --format jsonl -o out.jsonl --no-progress
+and prints, for each run, the requests the server received (counted on the server), the
+command's wall time, and the grading span (first request in to last reply out, measured on
+the server) against the ideal ceil(N / jobs) * delay. The second run should send 0 requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.answers import write_jsonl  # noqa: E402
+from bench.grounded_reply import grounded_review  # noqa: E402
+from tests.openai_server import OpenAIServer, reply  # noqa: E402
+
+
+class Clock:
+    """When the server saw each request arrive and (after the delay) answered it."""
+
+    def __init__(self, delay: float):
+        self.delay, self.lock = delay, threading.Lock()
+        self.first_in = self.last_out = None
+
+    def respond(self, body: dict):
+        now = time.perf_counter()
+        with self.lock:
+            self.first_in = now if self.first_in is None else min(self.first_in, now)
+            self.last_out = max(self.last_out or 0.0, now + self.delay)
+        return reply(grounded_review(body), delay=self.delay)
+
+
+def run(server: OpenAIServer, clock: Clock, answers: Path, out: Path, cache: Path, jobs: int) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OPENAI_BASE_URL": server.url, "COACH_CACHE_DIR": str(cache)}
+    env.pop("OPENAI_API_KEY", None)
+    before = server.count
+    clock.first_in = clock.last_out = None
+    command = [sys.executable, "-m", "coach", "critique", str(answers), "--jobs", str(jobs),
+               "--format", "jsonl", "-o", str(out), "--no-progress"]
+    start = time.perf_counter()
+    result = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    if result.returncode != 0:
+        sys.exit(f"coach exited {result.returncode}:\n{result.stderr[-3000:]}")
+    span = (clock.last_out - clock.first_in) if clock.first_in is not None else 0.0
+    return {
+        "requests": server.count - before,
+        "wall": wall,
+        "span": span,
+        "answers": len(lines),
+        "cached": sum(line.get("cached", False) for line in lines),
+        "fallbacks": sum(bool(line.get("fallback_reason")) for line in lines),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=int, default=200)
+    parser.add_argument("--delay", type=float, default=0.25)
+    parser.add_argument("--jobs", type=int, default=16)
+    args = parser.parse_args()
+    ideal = math.ceil(args.answers / args.jobs) * args.delay
+    clock = Clock(args.delay)
+    with tempfile.TemporaryDirectory() as folder, OpenAIServer(default=clock.respond) as server:
+        answers, out, cache = Path(folder) / "answers.jsonl", Path(folder) / "out.jsonl", Path(folder) / "cache"
+        write_jsonl(answers, args.answers)
+        print(f"{args.answers} answers, {args.delay} s per reply, --jobs {args.jobs}: ideal ceil(N/jobs)*delay = {ideal:.2f} s")
+        for name in ("first run", "second run"):
+            r = run(server, clock, answers, out, cache, args.jobs)
+            span = f"grading span {r['span']:.2f} s = {r['span'] / ideal:.2f}x ideal" if r["requests"] else "no grading span"
+            print(f"{name:<11} requests {r['requests']:>4}   wall {r['wall']:.2f} s ({r['wall'] / ideal:.2f}x ideal)   {span}   "
+                  f"{r['answers']} answers, {r['cached']} cached, {r['fallbacks']} fallbacks")
+
+
+if __name__ == "__main__":
+    main()
