@@ -10,7 +10,7 @@ from coach.engine import GradeOptions, fingerprint
 from coach.llm.guard import Guard, language
 from coach.llm.prompting import Facts, PromptError, Prompts, escape_delimiters
 from coach.llm.redact import Redactor
-from coach.llm.schema import Review, json_schema
+from coach.llm.schema import Review, json_schema, reply_shape
 from coach.llm.verify import AnswerIndex, verify_quotes
 from coach.models import Answer
 from coach.offline import critique as offline_critique
@@ -158,10 +158,13 @@ def test_an_answer_cannot_close_its_own_delimiter(prompts):
     assert "text aimed at the grader" in user  # the injection check's flag goes to the model
 
 
-def test_json_object_mode_puts_the_schema_in_the_prompt(prompts):
-    schema_text = '{"type":"object"}'
-    system = prompts.messages(answer="x y z", question=None, role=None, facts=_facts("x y z"), json_schema=schema_text)[0]["content"]
-    assert schema_text in system
+def test_json_object_mode_describes_the_reply_in_the_prompt(prompts):
+    shape = reply_shape()
+    system = prompts.messages(answer="x y z", question=None, role=None, facts=_facts("x y z"), reply_shape=shape)[0]["content"]
+    assert shape in system
+    for field in Review.model_fields:
+        assert f'"{field}":' in shape
+    assert '"rating":1-5' in shape and '"strengths":[string,...]' in shape
     assert "$ref" not in str(json_schema())  # inlined for servers that do not follow references
 
 

@@ -20,7 +20,7 @@ from coach.llm.client import JSON_OBJECT, JSON_SCHEMA, MODES, ChatClient, Endpoi
 from coach.llm.guard import Guard, is_junk
 from coach.llm.prompting import Facts, PromptError, Prompts
 from coach.llm.redact import Redactor
-from coach.llm.schema import Review, compact_json_schema
+from coach.llm.schema import Review, reply_shape
 from coach.llm.verify import AnswerIndex, verify_quotes
 from coach.models import STAR_PARTS, Answer, Critique, Finding, Star, StarPart, Usage
 
@@ -90,9 +90,9 @@ class LLMCritic:
             question = redactor.redact(question)
         facts = Facts.of(base)
 
-        def build(json_schema: str | None) -> list[dict]:
+        def build(reply_shape: str | None) -> list[dict]:
             return self.prompts.messages(
-                answer=text, question=question, role=answer.role, facts=facts, json_schema=json_schema
+                answer=text, question=question, role=answer.role, facts=facts, reply_shape=reply_shape
             )
 
         return base, redactor, build
@@ -117,7 +117,7 @@ class LLMCritic:
 
     def _valid_reply(self, mode: str, build, meter: UsageMeter, *, remember: bool) -> Review:
         try:
-            messages = build(compact_json_schema() if mode == JSON_OBJECT else None)
+            messages = build(reply_shape() if mode == JSON_OBJECT else None)
         except PromptError as error:
             raise LLMFailure(f"cannot render the prompt: {error}") from None
         try:

@@ -144,7 +144,7 @@ class Prompts:
         question: str | None,
         role: str | None,
         facts: Facts,
-        json_schema: str | None = None,
+        reply_shape: str | None = None,
     ) -> list[dict]:
         context = {
             "role": self.role(role),
@@ -152,7 +152,7 @@ class Prompts:
             "question": escape_delimiters(question) if question else None,
             "answer": escape_delimiters(answer),
             "facts": facts,
-            "json_schema": json_schema,
+            "reply_shape": reply_shape,
             "max_rewrite_words": MAX_REWRITE_WORDS,
         }
         return [

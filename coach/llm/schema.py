@@ -73,6 +73,25 @@ def compact_json_schema() -> str:
     return json.dumps(json_schema(), separators=(",", ":"))
 
 
+def reply_shape() -> str:
+    """The schema as a compact shape for the prompt in JSON-object mode, e.g.
+    `{"tone":{"reason":string,"rating":1-5},"strengths":[string,...],...}`: a fifth of the
+    schema's length, and easier for a small model to follow."""
+    return _shape(json_schema())
+
+
+def _shape(node: dict) -> str:
+    kind = node.get("type")
+    if kind == "object":
+        fields = ",".join(f'"{name}":{_shape(sub)}' for name, sub in node["properties"].items())
+        return "{" + fields + "}"
+    if kind == "array":
+        return "[" + _shape(node["items"]) + ",...]"
+    if kind == "integer" and "minimum" in node and "maximum" in node:
+        return f"{node['minimum']}-{node['maximum']}"
+    return {"boolean": "true|false"}.get(kind, kind or "value")
+
+
 def _simplify(node, defs: dict):
     if isinstance(node, dict):
         if "$ref" in node:
