@@ -160,7 +160,7 @@ class Grader:
     def _fall_back(self, answer: Answer, reason: str, usage) -> Critique:
         reason = " ".join(reason.split())
         if self.options.no_fallback:
-            raise EngineError(f"{answer.source}: LLM engine failed: {reason}")
+            raise EngineError(f"LLM engine failed: {reason}")
         self._notify(f"{answer.source}: LLM engine failed ({reason}); used the offline engine")
         return offline.critique(answer).model_copy(update={"fallback_reason": reason, "usage": usage})
 

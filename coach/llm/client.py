@@ -119,7 +119,7 @@ class ChatClient:
             max_retries=endpoint.max_retries,
             http_client=http_client,
         )
-        self.base_url = str(self._client.base_url)
+        self.base_url = str(self._client.base_url).rstrip("/")
 
     def close(self) -> None:
         self._client.close()
