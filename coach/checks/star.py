@@ -22,7 +22,10 @@ found gave got grew held hid hit kept knew laid led left lent let made meant met
 paid put quit ran rang read rebuilt redid rewrote rode rose said sat saw sent set shook shot shut
 sold sought spent split spoke spun stood struck stuck swam swept taught thought threw told took
 understood undertook went won wound wrote""".split()
-_PAST_VERB = rf"(?:[a-z]{{2,}}ed|{'|'.join(_IRREGULAR_PAST)})"
+_IRREGULAR_PAST_SET = frozenset(_IRREGULAR_PAST)
+# Matched loosely and checked in Python (`_is_action_verb`): a regex alternation of every
+# irregular verb costs tens of milliseconds to compile at each start.
+_VERB = r"[a-z]+"
 # Verbs that say what the candidate felt, saw or was, not what they did.
 _NOT_ACTIONS = frozenset(
     """was were had felt thought believed realized realised learned learnt loved liked hated
@@ -73,11 +76,15 @@ _TASK_RE = re.compile(
     """
 )
 
-_ACTION_RE = re.compile(
+_I_VERB_RE = re.compile(
     rf"""(?x)
     \bi\s+(?:also\s+|then\s+|first\s+|quickly\s+|personally\s+|immediately\s+|eventually\s+|finally\s+|even\s+|actually\s+|just\s+)?
-        (?P<verb>{_PAST_VERB})\b
-    | \b(?:i|i've)\s+(?:have\s+)?(?:taken|started|begun|made|built|created|set\ up|completed)\s+
+        (?P<verb>{_VERB})\b
+    """
+)
+_ACTION_PHRASE_RE = re.compile(
+    r"""(?x)
+    \b(?:i|i've)\s+(?:have\s+)?(?:taken|started|begun|made|built|created|set\ up|completed)\s+
     | \bmy\s+(?:efforts?|attempts?)\s+to\b
     | \bi\s+(?:am|'m)\s+(?:working|taking|studying|learning|practicing|practising)\s+on?\b
     | \b(?:i\s+)?(?:decided|chose|offered|volunteered|proposed|suggested)\s+to\b
@@ -102,8 +109,8 @@ _RESULT_RE = re.compile(
     """
 )
 
-_WE_ACTION_RE = re.compile(rf"\bwe\s+(?:also\s+|then\s+)?(?P<verb>{_PAST_VERB})\b")
-_CUES = {"situation": _SITUATION_RE, "task": _TASK_RE, "action": _ACTION_RE, "result": _RESULT_RE}
+_WE_ACTION_RE = re.compile(rf"\bwe\s+(?:also\s+|then\s+)?(?P<verb>{_VERB})\b")
+_CUES = {"situation": _SITUATION_RE, "task": _TASK_RE, "result": _RESULT_RE}
 
 
 @dataclass
@@ -142,20 +149,22 @@ def _parts_of(sentence: Sentence, index: int, total: int) -> list[str]:
     # A result cue in the first sentence is usually scene-setting ("we had reduced…").
     if "result" in parts and index == 0 and total > 2:
         parts.remove("result")
-    if "action" in parts and not _has_real_action(sentence.lower):
-        parts.remove("action")
+    if _has_real_action(sentence.lower):
+        parts.insert(2 if "task" in parts else 1 if "situation" in parts else 0, "action")
     return parts
 
 
 def _has_real_action(lower: str) -> bool:
-    for match in _ACTION_RE.finditer(lower):
-        verb = match.groupdict().get("verb")
-        if verb is None or verb not in _NOT_ACTIONS:
-            return True
-    return False
+    return _count_actions(lower, _I_VERB_RE) > 0 or bool(_ACTION_PHRASE_RE.search(lower))
 
 
-_VERB_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbeen )\b(?P<verb>{_PAST_VERB})\b")
+def _is_action_verb(word: str) -> bool:
+    if word in _NOT_ACTIONS:
+        return False
+    return word in _IRREGULAR_PAST_SET or (len(word) > 3 and word.endswith("ed"))
+
+
+_VERB_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbeen )\b(?P<verb>{_VERB})\b")
 
 
 def _count_verbs(lower: str) -> int:
@@ -164,7 +173,7 @@ def _count_verbs(lower: str) -> int:
 
 
 def _count_actions(lower: str, pattern: re.Pattern[str]) -> int:
-    return sum(1 for m in pattern.finditer(lower) if (m.groupdict().get("verb") or "") not in _NOT_ACTIONS)
+    return sum(1 for m in pattern.finditer(lower) if _is_action_verb(m.group("verb")))
 
 
 def _rate(star: Star, i_actions: int, we_actions: int) -> None:
@@ -217,7 +226,7 @@ def _findings(star: Star, i_actions: int, we_actions: int, document: Document) -
 
 def _first_we_span(document: Document) -> Span | None:
     for sentence in document.sentences:
-        if _WE_ACTION_RE.search(sentence.lower):
+        if _count_actions(sentence.lower, _WE_ACTION_RE):
             return document.sentence_span(sentence)
     return None
 
