@@ -157,12 +157,12 @@ def test_a_full_story_has_all_four_parts_with_the_right_evidence():
             assert STRONG[span.start : span.end] == span.text
 
 
-@pytest.mark.xfail(strict=True, reason='"fell to 3%" is an outcome, but "fell"/"dropped" are no result cues without "as a result"')
+
 def test_a_number_that_fell_is_a_result():
     assert "result" in present_parts("Within six weeks late deliveries fell to 3%.")
 
 
-@pytest.mark.xfail(strict=True, reason='"my job as delivery lead was to" is missed: the task pattern wants "my job was"')
+
 def test_a_task_with_the_role_in_between_is_a_task():
     assert "task" in present_parts("My job as delivery lead was to get late deliveries under 5%.")
 
@@ -261,7 +261,7 @@ def test_filler_words_are_counted_with_like_only_as_filler(sentence, fillers):
     assert run("rambling", sentence).metrics.filler_words == fillers
 
 
-@pytest.mark.xfail(strict=True, reason='"a new kind of database" is a noun phrase, not the filler "kind of"')
+
 def test_kind_of_as_a_noun_is_not_filler():
     assert run("rambling", "We chose a new kind of database for the archive.").metrics.filler_words == 0
 
@@ -412,7 +412,7 @@ def test_numbers_percentages_money_durations_and_counts_are_specific(sentence):
     assert not outcome.flagged
 
 
-@pytest.mark.xfail(strict=True, reason='a count with an adjective between number and noun ("14 new hires") is missed')
+
 def test_a_count_with_an_adjective_is_specific():
     assert run("specificity", "I trained 14 new hires on the till system.").quantities >= 1
 
@@ -510,7 +510,7 @@ def test_ordinary_sentences_are_not_injection(text):
     assert not run("injection", text).flagged
 
 
-@pytest.mark.xfail(strict=True, reason='"ignore the instructions" inside a story is not aimed at the grader, yet it caps the score at 10')
+
 def test_a_story_about_instructions_is_not_injection():
     assert not run("injection", "The customer asked me to ignore the instructions on the old form.").flagged
 
@@ -542,7 +542,7 @@ def test_a_full_answer_is_relevant():
     assert not run("relevance", STRONG).flagged
 
 
-@pytest.mark.xfail(strict=True, reason='the word "pass" anywhere ("went on to pass the exam") is read as a dodge and caps the score at 25')
+
 def test_the_word_pass_inside_a_story_is_not_a_dodge():
     text = (
         "Last year at a driving school I coached twelve learners who had failed their test twice. "
@@ -552,7 +552,7 @@ def test_the_word_pass_inside_a_story_is_not_a_dodge():
     assert not run("relevance", text).flagged
 
 
-@pytest.mark.xfail(strict=True, reason='"I don\'t know yet" told inside a story is read as a dodge and caps the score at 25')
+
 def test_admitting_not_knowing_inside_a_story_is_not_a_dodge():
     text = (
         "Last year at a bank, a customer asked why his card was blocked. I told him I don't know "

@@ -10,7 +10,7 @@ from coach.text import Document
 
 _STEERING = re.compile(
     r"""(?xi)
-    \b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|grading|original)?\s*(?:instructions?|prompts?|rules?|rubric|guidelines)
+    \b(?:ignore|disregard|forget|override)\s+(?:(?:all|any)\s+(?:of\s+)?(?:the\s+|your\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+|system\s+|grading\s+)?|(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|grading|original)\s+|your\s+)(?:instructions?|prompts?|rules?|rubric|guidelines)
     | \b(?:rate|score|grade|mark)\s+(?:this|me|my\s+answer|the\s+answer|it)\s+(?:as\s+)?(?:a\s+)?(?:\d+\s*(?:/|out\s+of)\s*\d+|perfect|full\s+marks|100|10|five\s+stars|highest)
     | \b(?:give|award)\s+(?:this|me|my\s+answer|it)\s+(?:a\s+)?(?:\d+\s*(?:/|out\s+of)\s*\d+|perfect\s+score|full\s+marks|top\s+marks|100)
     | (?:^|\n)\s*(?:system|assistant|developer)\s*:

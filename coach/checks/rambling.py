@@ -22,6 +22,10 @@ _ALWAYS_FILLER = compile_phrases(
 _LIKE = re.compile(r"(?i)(?<![\w'])like(?![\w'])")
 _BEFORE_FILLER_LIKE = re.compile(r"(?i)(?:,|\b(?:was|were|is|are|just|and|so|um|uh|it's|i'm|we're))\s*$")
 _AFTER_FILLER_LIKE = re.compile(r"(?i)^\s*(?:,|(?:a|the|so|really|totally|super|\d+|i|we|he|she|they|um|uh|this|literally)\b)")
+_DETERMINERS = frozenset(
+    "a an the this that these those what which every any some one new same different other "
+    "right wrong certain particular only first last each another".split()
+)
 # "so", "well", "actually" and "right" are filler only when they open a sentence with a comma.
 _OPENING_FILLER = re.compile(r"^(?:so|well|okay|ok|right|anyway|actually|honestly),\s", re.IGNORECASE)
 _STOPWORDS = frozenset(
@@ -56,13 +60,21 @@ def run(document: Document) -> RamblingOutcome:
 
 
 def _filler_spans(document: Document) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in _ALWAYS_FILLER.finditer(document.text)]
+    spans = [(m.start(), m.end()) for m in _ALWAYS_FILLER.finditer(document.text) if not _is_noun_kind_of(document.text, m)]
     spans += [(m.start(), m.end()) for m in _LIKE.finditer(document.text) if _is_filler_like(document.text, m)]
     for sentence in document.sentences:
         opening = _OPENING_FILLER.match(sentence.text)
         if opening:
             spans.append((sentence.start, sentence.start + opening.end() - 2))
     return sorted({(s + _lead(document.text, s, e), e) for s, e in spans})
+
+
+def _is_noun_kind_of(text: str, match: re.Match[str]) -> bool:
+    """ "a new kind of database" names a type; only a bare "kind of" hedges."""
+    if match.group().lower().split()[0] not in ("kind", "sort"):
+        return False
+    before = re.findall(r"[\w']+", text[max(0, match.start() - 20) : match.start()].lower())
+    return bool(before) and before[-1] in _DETERMINERS
 
 
 def _is_filler_like(text: str, match: re.Match[str]) -> bool:

@@ -12,7 +12,7 @@ from coach.text import Document
 _DODGE = re.compile(
     r"(?i)\b(?:can['’]?t|cannot|couldn['’]?t)\s+think\s+of|\bdon['’]?t\s+(?:know|remember|have\s+(?:an?\s+)?(?:example|answer))|"
     r"\bhaven['’]?t\s+had\s+(?:the\s+)?(?:chance|opportunity)|\bnever\s+(?:had|been\s+in)\s+(?:that|such|a)\b|"
-    r"\bnot\s+had\s+the\s+chance|\bpass\b|\bno\s+comment\b"
+    r"\bnot\s+had\s+the\s+chance|^\W*(?:i(?:'ll|\s+will)?\s+)?pass\W*$|\bno\s+comment\b"
 )
 
 
@@ -27,14 +27,16 @@ def run(document: Document) -> Outcome:
                 suggestion="Give one concrete example: context, what you did, how it turned out.",
             )
         )
-    dodge = _DODGE.search(document.text)
+    # A dodge opens the answer; "I don't know yet, but…" inside a story is candour, not a dodge.
+    opening = document.sentences[0].text if document.sentences else ""
+    dodge = _DODGE.search(opening)
     if dodge:
         outcome.findings.append(
             Finding(
                 check="relevance",
                 severity="problem",
                 message="The answer avoids the question instead of answering it.",
-                span=document.span(dodge.start(), dodge.end()),
+                span=document.span(document.sentences[0].start + dodge.start(), document.sentences[0].start + dodge.end()),
                 suggestion="Prepare one real example for this question; a small one beats none.",
             )
         )
@@ -54,5 +56,7 @@ CHECK = Check(
         "At my last job our support queue doubled in a month, so I wrote a triage guide for the "
         "team and trained two new hires on it; within six weeks we were answering every ticket "
         "within a day again and the backlog was gone.",
+        "Last year a customer asked why her refund was late. I told her I don't know yet, but "
+        "I would find out by noon; I called the payments team and phoned her back within the hour.",
     ),
 )

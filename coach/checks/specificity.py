@@ -36,6 +36,7 @@ _QUANTITY = re.compile(
     | \b(?:{_SMALL_NUMBER}|{_LARGE_NUMBER})\s+(?:percent|per\s*cent)
     | \b(?:{_SMALL_NUMBER})\s+(?:more|extra|additional|fewer)\s+(?:{_DURATION}|{_COUNTED})\b
     | \b(?:{_SMALL_NUMBER})\s+(?:{_DURATION})\s+(?:early|earlier|ahead|before|sooner|faster|later|late)\b
+    | \b(?!(?:19|20)\d\d\b)\d[\d,.]*\s+[a-z]+\s+(?:{_COUNTED})\b
     | \bfrom\s+\d[\d,.]*\s?\w*\s+(?:to|down\ to)\s+\d
     | \b(?:team|group|staff|class|cohort|crew)\s+of\s+(?:\d+|{_SMALL_NUMBER}|{_LARGE_NUMBER})\b
     | \btop\s+\d+\b

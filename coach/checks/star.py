@@ -65,7 +65,7 @@ _SITUATION_RE = re.compile(
 
 _TASK_RE = re.compile(
     r"""(?x)
-    \b(?:my|our|the)\s+(?:job|task|role|goal|aim|objective|mission|responsibility|assignment|brief|challenge|instructions?|mandate)\s+(?:was|were|is)\b
+    \b(?:my|our|the)\s+(?:job|task|role|goal|aim|objective|mission|responsibility|assignment|brief|challenge|instructions?|mandate)\s+(?:as\s+[\w\s-]{1,40}?\s+)?(?:was|were|is)\b
     | \b(?:i|we)\s+(?:was|were)\s+(?:asked|assigned|tasked|charged|responsible|expected|told|given|in\ charge|hired|brought\ in)\s+(?:to|with|for)\b
     | \b(?:i|we)\s+(?:needed|had|wanted|set\ out|aimed)\s+to\s+(?!be\b)
     | \bit\s+was\s+(?:my|up\ to\ me|on\ me)\b
@@ -100,6 +100,7 @@ _RESULT_RE = re.compile(
     | \b(?:was|were|got)\s+(?:fixed|finished|completed|resolved|solved|delivered|launched|adopted|approved|promoted|praised|recognized|recognised|rolled\ out|back\ on\ track|on\ time|a\ success|successful)\b
     | \b(?:loved|appreciated|agreed|thanked|renewed|stayed|returned|came\ back|kept\ (?:his|her|their)\ business)\b
     | \b(?:managed|was\ able|were\ able)\s+to\b
+    | \b(?:fell|dropped|rose|climbed|declined|jumped|shrank|grew|went\ (?:up|down))\s+(?:to|by|from)\b
     | \bit\s+(?:helped|worked|went|made)\b
     | \b(?:i|i've)\s+(?:have\s+)?(?:made|seen|grown|become|improved|learned|learnt)\b.*\b(?:progress|better|improv|stronger|more\ valuable|since)\w*
     | \b(?:i|we)\s+(?:grew(?!\s+up)|learned|learnt|realized|realised)\b
