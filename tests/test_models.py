@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from pydantic import ValidationError
@@ -208,3 +209,20 @@ def test_critique_refuses_a_score_outside_0_to_100():
 def test_critique_json_round_trips():
     critique = offline.critique(Answer(text=(EXAMPLES / "rambling.txt").read_text(encoding="utf-8")))
     assert Critique.model_validate_json(critique.model_dump_json()) == critique
+
+
+def test_json_schema_doc_describes_every_field():
+    """docs/json-schema.md is the contract people read: a field added to the model must be there."""
+    from coach import models
+    from tests.conftest import REPO
+
+    doc = (REPO / "docs" / "json-schema.md").read_text(encoding="utf-8")
+    assert f"schema_version {SCHEMA_VERSION}" in doc
+    documented = set(re.findall(r"^\s*(\w+)\??:", doc, re.MULTILINE))
+    classes = [
+        models.Critique, models.InputError, models.Span, models.Finding, models.StarPart, models.Star,
+        models.Checks, models.RamblingCheck, models.NegativityCheck, models.SpecificityCheck,
+        models.Metrics, models.Usage,
+    ]
+    missing = sorted({f"{cls.__name__}.{name}" for cls in classes for name in cls.model_fields if name not in documented})
+    assert not missing, f"not in docs/json-schema.md: {missing}"
