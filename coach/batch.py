@@ -142,3 +142,11 @@ def _grade_and_store(grader: Grader, answer: Answer, lookup: _Lookup) -> Result:
 def _describe(error: Exception) -> str:
     text = " ".join(str(error).split()) or type(error).__name__
     return text if len(text) <= 300 else text[:299] + "…"
+
+
+def ignore_interrupts() -> None:
+    """Worker-process initializer: Ctrl-C is the parent's to handle (it stops the batch and
+    reports once), not every worker's to print a traceback for."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -15,6 +15,8 @@ import click
 from coach import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Kept in step with coach.render.writers.FORMATS (not imported: startup stays small).
+OUTPUT_FORMATS = ["text", "json", "jsonl", "csv", "markdown", "html"]
 
 
 def _stdout_color() -> bool:
@@ -31,56 +33,250 @@ def cli() -> None:
     """Critique interview answers like a demanding, fair interview coach."""
 
 
+def _llm_options(command):
+    """The LLM engine's flags (issue 3); values arrive in `critique` as **llm_flags."""
+    options = [
+        click.option("--model", envvar="COACH_MODEL", help="Model name for the LLM engine [env COACH_MODEL; default gpt-4o-mini]."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds per LLM request."),
+        click.option("--max-retries", type=click.IntRange(0, 10), default=2, show_default=True, help="Retries on 429/5xx/timeouts."),
+        click.option("--temperature", type=click.FloatRange(0.0, 2.0), default=0.0, show_default=True),
+        click.option("--no-fallback", is_flag=True, help="Exit 1 when the LLM fails instead of falling back to offline."),
+        click.option("--redact", is_flag=True, help="Replace emails, phone numbers, URLs... before anything is sent."),
+        click.option("--dry-run", is_flag=True, help="Print the messages the LLM engine would send; send nothing."),
+        click.option("--prompts", "prompts_dir", type=click.Path(file_okay=False, exists=True), help="Use the prompt templates in DIR."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _grade_options(offline: bool, flags: dict):
+    from coach.engine import GradeOptions
+
+    names = ("model", "timeout", "max_retries", "temperature", "no_fallback", "redact", "prompts_dir")
+    return GradeOptions(offline=offline, **{name: flags[name] for name in names})
+
+
+def _notice(message: str) -> None:
+    click.echo(f"coach: note: {message}", err=True)
+
+
+def _grader(options):
+    """The run's one engine (shared by a batch's threads), or None after a one-line error."""
+    from coach.engine import ConfigError, Grader
+
+    try:
+        # Why offline was chosen is for a person at a terminal; scripts keep a clean stderr.
+        # Fallbacks are always reported.
+        return Grader(options, notify=_notice, announce_choice=sys.stderr.isatty())
+    except ConfigError as error:
+        _error(str(error))
+        return None
+
+
+def _dry_run(items, options) -> int:
+    """Print, as JSON, exactly the request the LLM engine would send per answer; send nothing."""
+    import dataclasses
+    import json
+
+    from coach.engine import ConfigError, Grader
+    from coach.models import InputError
+
+    try:
+        grader = Grader(dataclasses.replace(options, offline=True))
+        requests = [item if isinstance(item, InputError) else grader.request(item) for item in items]
+    except ConfigError as error:
+        _error(str(error))
+        return EXIT_USAGE
+    payload = [r.model_dump() if isinstance(r, InputError) else r for r in requests]
+    click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
+    return EXIT_FAILED if any(isinstance(r, InputError) for r in requests) else EXIT_OK
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--question", "-q", help="The interview question the answer responds to.")
 @click.option("--role", "-r", help="The role applied for (e.g. 'software engineer').")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS),
+              help="Output format [default: from -o FILE's extension, else text].")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), help="Write the report to FILE.")
 @click.option("--offline", is_flag=True, help="Use the rule-based engine even if an LLM endpoint is set.")
 @click.option("--fail-under", type=click.IntRange(0, 100), help="Exit 1 if any score is below N.")
-def critique(paths, question, role, output_format, offline, fail_under) -> int:
-    """Critique the answers in PATH (a .txt/.md file, a folder of them, or - for stdin)."""
-    from coach.engine import GradeOptions, grade
-    from coach.models import InputError
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Answers graded at once [default: 8 with an LLM, 1 offline].")
+@click.option("--no-progress", is_flag=True, help="No progress bar (it is shown only when stderr is a terminal).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor store cached critiques.")
+@_llm_options
+def critique(paths, question, role, output_format, output, offline, fail_under, jobs, no_progress, no_cache, **llm_flags) -> int:
+    """Critique the answers in PATH (a .txt/.md file, a .jsonl/.csv file of many answers,
+    a folder of them, or - for stdin)."""
     from coach.readers import UnreadableInput, read_answer, read_answers
+    from coach.tabular import is_tabular
 
-    single = len(paths) == 1 and (paths[0] == "-" or not os.path.isdir(paths[0]))
-    options = GradeOptions(offline=offline)
-    results = []
+    output_format = output_format or _format_for_output(output)
+    if output_format is None:
+        _error(f"{output}: cannot tell the format from the extension; use --format")
+        return EXIT_USAGE
+    single = len(paths) == 1 and (paths[0] == "-" or not (os.path.isdir(paths[0]) or is_tabular(paths[0])))
+    options = _grade_options(offline, llm_flags)
     try:
-        if single:
-            results.append(grade(read_answer(paths[0], question=question, role=role), options))
-        else:
-            for item in read_answers(list(paths), question=question, role=role):
-                results.append(item if isinstance(item, InputError) else grade(item, options))
+        items = [read_answer(paths[0], question=question, role=role)] if single else read_answers(list(paths), question=question, role=role)
+        batch = _BatchRun(paths, single, output_format, output, fail_under, no_progress)
+        if llm_flags["dry_run"]:
+            return _dry_run(items, options)
+        grader = _grader(options)
+        if grader is None:
+            return EXIT_USAGE
+        return batch.run(items, grader.grade, _engine_fingerprint(options), jobs, no_cache)
     except UnreadableInput as error:
         _error(str(error))
         return EXIT_USAGE
-    _emit(results, output_format, single)
-    return _exit_status(results, fail_under)
 
 
-def _emit(results, output_format: str, single: bool) -> None:
-    if output_format == "json":
-        from coach.render import json as renderer
+def _format_for_output(output: str | None) -> str | None:
+    from coach.render.writers import format_for
 
-        click.echo(renderer.render(results, single=single))
-    else:
-        from coach.render import text as renderer
-
-        click.echo(renderer.render(results, color=_stdout_color()), nl=False)
+    return format_for(output) if output and output != "-" else "text"
 
 
-def _exit_status(results, fail_under: int | None) -> int:
-    from coach.models import InputError
+def _engine_fingerprint(options) -> dict | None:
+    """What decides a critique besides the answer, for cache keys; None: do not cache."""
+    from coach import engine
 
-    for result in results:
-        if isinstance(result, InputError):
-            _error(f"{result.source}: {result.error}")
-    if any(isinstance(r, InputError) for r in results):
+    fingerprint = getattr(engine, "fingerprint", None)
+    return fingerprint(options) if fingerprint else None
+
+
+class _BatchRun:
+    """The edge around coach.batch: output file, progress bar, summary, exit status."""
+
+    def __init__(self, paths, single, output_format, output, fail_under, no_progress):
+        self.paths, self.single, self.output_format = list(paths), single, output_format
+        self.output, self.fail_under, self.no_progress = output, fail_under, no_progress
+
+    def run(self, items, grader, fingerprint, jobs, no_cache) -> int:
+        from coach import batch, progress
+        from coach.render.writers import open_writer
+        from coach.summary import SummaryBuilder
+
+        llm = fingerprint is not None and fingerprint.get("engine") == "llm"
+        # The offline engine takes milliseconds: caching it would only risk stale results
+        # when its rules change, and threads cannot speed up its pure-Python work, so
+        # --jobs N > 1 runs it in N processes instead (bench/batch_offline.py).
+        cache = _open_cache() if llm and not no_cache else None
+        jobs = jobs or (8 if llm else 1)
+        try:
+            out_context = self._open_output()
+        except OSError as error:
+            _error(f"{self.output}: cannot write ({error.strerror or error})")
+            return EXIT_USAGE
+        summary = SummaryBuilder(self.fail_under)
+        failures: list[str] = []
+        show = progress.wanted(self.no_progress) and not self.single
+        with out_context as out, _offline_pool(jobs, llm) as pool, progress.bar(progress.estimate_total(self.paths) if show else None, show) as advance:
+            if pool is not None:
+                from coach import offline
+
+                grader = offline.critique  # what crosses to the worker processes
+            writer = open_writer(self.output_format, out, color=out is sys.stdout and _stdout_color(), single=self.single)
+            for graded in batch.grade_all(items, grader, jobs=jobs, cache=cache, fingerprint=fingerprint, executor=pool):
+                text = graded.answer.text if graded.answer else None
+                writer.add(text, graded.result)
+                summary.add(text, graded.result)
+                advance(graded.failed)
+                if graded.failed:
+                    failures.append(graded.result.error)
+            built = summary.build()
+            writer.finish(built)
+        for failure in failures:
+            _error(failure)
+        if not self.single:
+            self._print_summary(built)
+        return EXIT_FAILED if built.failed_count or built.below_count else EXIT_OK
+
+    def _open_output(self):
+        import contextlib
+
+        if not self.output or self.output == "-":
+            return contextlib.nullcontext(sys.stdout)
+        return open(self.output, "w", encoding="utf-8", newline="")
+
+    def _print_summary(self, built) -> None:
+        """For the person at the terminal: after a text report, or instead of a report
+        written to a file; never mixed into a machine-readable report on stdout."""
+        to_file = bool(self.output and self.output != "-")
+        if self.output_format == "text" and not to_file:
+            click.echo("\n".join(["", "Batch summary", *built.lines()]))
+        elif to_file:
+            click.echo("\n".join(built.lines()))
+        elif sys.stderr.isatty():
+            click.echo("\n".join(built.lines()), err=True)
+
+
+def _offline_pool(jobs: int, llm: bool):
+    """A process pool for the offline engine when --jobs asks for more than one."""
+    import contextlib
+
+    if llm or jobs <= 1:
+        return contextlib.nullcontext(None)
+    from concurrent.futures import ProcessPoolExecutor
+
+    from coach.batch import ignore_interrupts
+
+    return ProcessPoolExecutor(max_workers=jobs, initializer=ignore_interrupts)
+
+
+def _open_cache():
+    import sqlite3
+
+    from coach.cache import Cache
+
+    try:
+        return Cache()
+    except (OSError, sqlite3.Error) as error:
+        click.echo(f"coach: warning: cache unavailable, grading everything ({error})", err=True)
+        return None
+
+
+@cli.group()
+def cache() -> None:
+    """The cache of LLM critiques (COACH_CACHE_DIR overrides its folder)."""
+
+
+@cache.command(name="info")
+def cache_info() -> int:
+    """Where the cache is, how many critiques it holds and its size."""
+    from coach.cache import FILE_NAME, Cache, cache_dir
+
+    path = cache_dir() / FILE_NAME
+    if not path.exists():
+        click.echo(f"{path}: empty (no critique cached yet)")
+        return EXIT_OK
+    try:
+        with Cache() as store:
+            info = store.info()
+    except Exception as error:  # noqa: BLE001 - sqlite3.Error and OSError, without importing sqlite3 here
+        _error(f"{path}: cannot read the cache ({error})")
         return EXIT_FAILED
-    if fail_under is not None and any(r.score < fail_under for r in results):
+    click.echo(f"{info.path}: {info.entries} critiques, {info.size_bytes / 1024:.0f} KiB")
+    return EXIT_OK
+
+
+@cache.command(name="clear")
+def cache_clear() -> int:
+    """Delete every cached critique."""
+    from coach.cache import FILE_NAME, Cache, cache_dir
+
+    path = cache_dir() / FILE_NAME
+    if not path.exists():
+        click.echo(f"{path}: nothing to clear")
+        return EXIT_OK
+    try:
+        with Cache() as store:
+            removed = store.clear()
+    except Exception as error:  # noqa: BLE001 - sqlite3.Error and OSError
+        _error(f"{path}: cannot clear the cache ({error})")
         return EXIT_FAILED
+    click.echo(f"{path}: removed {removed} critiques")
     return EXIT_OK
 
 

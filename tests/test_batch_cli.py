@@ -1,0 +1,87 @@
+"""`coach critique` on many answers: processes for the offline engine, the progress bar,
+the terminal summary, exit codes and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import signal
+import subprocess
+import sys
+import time
+
+from bench.answers import write_jsonl
+from tests.conftest import REPO, _ISOLATED_VARS, run_coach
+
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in _ISOLATED_VARS}
+    return env | {"PYTHONPATH": str(REPO)}
+
+
+def test_offline_jobs_use_processes_and_give_the_same_report(tmp_path):
+    answers = tmp_path / "answers.jsonl"
+    write_jsonl(answers, 40)
+    one = run_coach("critique", "--offline", "--format", "jsonl", str(answers))
+    two = run_coach("critique", "--offline", "--format", "jsonl", "--jobs", "2", str(answers))
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 40
+
+
+def _run_with_terminal_stderr(tmp_path, *args: str) -> tuple[int, str, str]:
+    """Run coach with stderr on a pseudo-terminal (as in a person's shell), stdout to a file."""
+    leader, follower = pty.openpty()
+    stdout_file = (tmp_path / "stdout").open("w+", encoding="utf-8")
+    child = subprocess.Popen([sys.executable, "-m", "coach", *args], cwd=REPO, env=_env(),
+                             stdout=stdout_file, stderr=follower, text=True)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    child.wait(timeout=60)
+    os.close(leader)
+    stdout_file.seek(0)
+    stdout = stdout_file.read()
+    stdout_file.close()
+    return child.returncode, stdout, seen.decode("utf-8", "replace")
+
+
+def test_progress_bar_is_drawn_on_a_terminal_stderr_and_never_in_stdout(tmp_path):
+    answers = tmp_path / "answers.jsonl"
+    write_jsonl(answers, 300)
+    code, stdout, terminal = _run_with_terminal_stderr(tmp_path, "critique", "--offline", "--format", "jsonl", str(answers))
+    assert code == 0
+    assert len(stdout.splitlines()) == 300 and all(line.startswith("{") for line in stdout.splitlines())
+    assert "grading" in terminal and "/300" in terminal  # counts of the bar
+    assert "300 of 300 answers graded" in terminal  # the summary, for the person at the terminal
+    code, _, quiet = _run_with_terminal_stderr(tmp_path, "critique", "--offline", "--no-progress", "--format", "jsonl", str(answers))
+    assert "/300" not in quiet and "300 of 300 answers graded" in quiet
+
+
+def test_fail_under_and_the_summary_list_the_weak_answers(tmp_path):
+    result = run_coach("critique", "--offline", "--fail-under", "100", "examples")
+    assert result.returncode == 1
+    assert "below 100:" in result.stdout
+
+
+def test_ctrl_c_keeps_the_lines_already_written(tmp_path):
+    answers, out = tmp_path / "answers.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(answers, 5000)
+    child = subprocess.Popen([sys.executable, "-m", "coach", "critique", "--offline", "-o", str(out), str(answers)],
+                             cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while (not out.exists() or out.stat().st_size < 20_000) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert 0 < len(lines) < 5000
+    assert [json.loads(line)["source"] for line in lines] == [f"{answers}#a{i:05d}" for i in range(len(lines))]
