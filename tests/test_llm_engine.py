@@ -147,7 +147,10 @@ def test_400_on_json_schema_retries_once_in_json_object_mode_and_remembers(serve
     assert first.engine == "llm"
     fallback_request = server.requests[1]
     assert fallback_request["response_format"]["type"] == "json_object"
-    assert fallback_request["response_format"]["schema"]["required"]  # llama.cpp constrains decoding to it
+    schema = fallback_request["response_format"]["schema"]
+    assert schema["required"]  # llama.cpp constrains decoding to it...
+    assert schema["properties"]["suggestions"]["maxItems"] == 4  # ...and cannot loop forever inside it
+    assert fallback_request["max_tokens"] == 1500 and "max_tokens" not in server.requests[0]
     assert '"situation"' in fallback_request["messages"][0]["content"]  # and the prompt describes it
     second = grader.grade(strong)  # the same base URL: json_object straight away
     assert second.engine == "llm"

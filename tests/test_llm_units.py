@@ -92,6 +92,8 @@ def test_guard_keeps_advice_about_the_answer_and_drops_generic_or_foreign_advice
     assert not guard.advice_ok("Be confident and smile.")
     assert not guard.advice_ok("Describe mejor el resultado del proyecto y de los almacenes para que el cliente lo vea.")
     assert not guard.advice_ok("ok")
+    # A small model continuing the candidate's story is not advice, however on-topic.
+    assert not guard.advice_ok("I was able to get a working release before the client's peak season started in June")
 
 
 def test_guard_rejects_a_rewrite_with_invented_numbers():

@@ -24,6 +24,8 @@ JSON_OBJECT = "json_object"
 # 'text' or 'json_object'"); all mention the response format.
 _SCHEMA_COMPLAINT = re.compile(rb"(?i)json_schema|response_format|json_object|response format")
 _SCHEMA_REJECTION_STATUSES = (400, 415, 422, 500, 501)
+# A complete Review (ratings, a few quotes, advice, a 200-word rewrite) is well under this.
+JSON_OBJECT_MAX_TOKENS = 1500
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 
 
@@ -146,11 +148,14 @@ class ChatClient:
 
     def _send(self, messages: list[dict], mode: str):
         common = {"model": self.endpoint.model, "messages": messages, "temperature": self.endpoint.temperature}
-        if self.endpoint.max_tokens:
-            common["max_tokens"] = self.endpoint.max_tokens
         completions = self._client.chat.completions.with_raw_response
         if mode == JSON_SCHEMA:
+            if self.endpoint.max_tokens:
+                common["max_tokens"] = self.endpoint.max_tokens
             return completions.parse(response_format=Review, **common)
+        # JSON-object mode means a local or older server: always cap the reply (max_tokens is
+        # understood by all of them), so a small model cannot ramble until its context is full.
+        common["max_tokens"] = self.endpoint.max_tokens or JSON_OBJECT_MAX_TOKENS
         # llama.cpp constrains decoding to `schema`; other servers ignore the extra key.
         return completions.create(response_format={"type": "json_object", "schema": json_schema()}, **common)
 

@@ -30,6 +30,10 @@ _NUMBER_WORDS = {
 } | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
      "ninety": "90", "hundred": "100", "thousand": "1000", "dozen": "12", "half": "50"}
 
+# Advice speaks to the candidate ("Say what you…", "The numbers make…"); a "suggestion" that
+# opens as the candidate ("I was able to…") is a small model continuing the story instead.
+_NARRATOR = frozenset("i i'm i've i'd we we're we've my our me us".split())
+
 _STOPWORDS = {
     "en": "the and of to in that is was for it with as on at by this have from or but not are were be "
           "had my we our they their you your what when which who will would there been has then so",
@@ -87,8 +91,9 @@ class Guard:
         self._numbers |= {_NUMBER_WORDS[w] for w in words(source) if w in _NUMBER_WORDS}
 
     def advice_ok(self, text: str) -> bool:
-        """A strength or suggestion: not empty, same language, about this answer."""
-        if len(words(text)) < 3:
+        """A strength or suggestion: advice (not a story), same language, about this answer."""
+        said = words(text)
+        if len(said) < 3 or said[0] in _NARRATOR:
             return False
         return self._same_language(text) and bool(content_stems(text) & self._stems)
 

@@ -66,7 +66,28 @@ def json_schema() -> dict:
     grammar (llama.cpp) do not all follow `$ref`, and titles only repeat property names.
     """
     raw = Review.model_json_schema()
-    return _simplify(raw, raw.get("$defs", {}))
+    return _with_limits(_simplify(raw, raw.get("$defs", {})))
+
+
+# Array caps for JSON-object mode only. Servers that compile the schema into a grammar
+# (llama.cpp) then cannot let a small model add quotes forever until the context is full. No
+# maxLength: llama.cpp unrolls it into a grammar too deep to parse ("failed to parse grammar"),
+# so strings are bounded by max_tokens instead. The caps stay out of the strict json_schema and
+# out of validation: a longer list from a capable model is trimmed in code, not refused.
+_ARRAY_LIMITS = {"quotes": 3, "concerns": 3, "strengths": 3, "suggestions": 4}
+
+
+def _with_limits(node, name: str | None = None):
+    if not isinstance(node, dict):
+        return node
+    node = dict(node)
+    if node.get("type") == "object":
+        node["properties"] = {key: _with_limits(sub, key) for key, sub in node["properties"].items()}
+    elif node.get("type") == "array":
+        if name in _ARRAY_LIMITS:
+            node["maxItems"] = _ARRAY_LIMITS[name]
+        node["items"] = _with_limits(node["items"], name)
+    return node
 
 
 def compact_json_schema() -> str:
