@@ -145,3 +145,15 @@ def test_the_offline_path_never_imports_the_sdk_or_jinja(tmp_path):
     assert "coach.engine" in imported  # the probe does see our own imports
     heavy = sorted(n for n in imported if n.split(".")[0] in ("openai", "jinja2", "httpx2") or n.startswith("coach.llm"))
     assert heavy == []
+
+
+def test_a_template_that_does_not_render_is_a_one_line_usage_error(tmp_path, server):
+    custom = tmp_path / "broken"
+    shutil.copytree(REPO / "prompts", custom)
+    (custom / "user.j2").write_text("{{ answer }} {{ candidate_name }}", encoding="utf-8")
+    for extra in (["--dry-run"], []):
+        result = run_coach("critique", *extra, "--prompts", str(custom), STRONG, env=env_for(server))
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.splitlines()) == 1 and "candidate_name" in result.stderr
+    assert server.count == 0

@@ -47,6 +47,7 @@ class LLMCritic:
         self.endpoint = endpoint
         self.redact = redact
         self.prompts = Prompts(Path(prompts_dir) if prompts_dir else None)
+        self.prompts.check()
         self._client: ChatClient | None = None
         self._client_lock = threading.Lock()
 

@@ -160,6 +160,16 @@ class Prompts:
             {"role": "user", "content": self._render(self._user, context)},
         ]
 
+    def check(self) -> None:
+        """Render every template once with sample data, so a broken custom template is one
+        error at start-up instead of a fallback for every answer."""
+        facts = Facts(words=1, sentences=1, speaking_seconds=1, long_sentences=0, filler_words=0, numbers=0,
+                      i_statements=0, we_statements=0, negative_sentences=0, rambling="",
+                      star_cues="situation no", flags=("sample flag",))
+        for shape in (None, "{}"):
+            self.messages(answer="sample", question="sample?", role="sample", facts=facts, reply_shape=shape)
+        self.repair("sample error")
+
     def repair(self, errors: str) -> str:
         return self._render(self._repair, {"errors": errors})
 
