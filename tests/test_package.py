@@ -1,0 +1,135 @@
+"""The package as pip builds it: prompts ship inside the wheel, `coach` is a console script,
+and the installed wheel runs from any folder (issue 2 §1).
+
+The wheel is built from a copy of the work tree, so the shared tree gets no build/ or
+*.egg-info litter. One build serves every test in this module.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, REPO
+
+_COPY_IGNORE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".venv*")
+_PROMPT_PATTERNS = ("*.j2", "*.json", "*.yaml", "*.md")  # [tool.setuptools.package-data] "coach.prompts"
+
+
+def _pip_available() -> bool:
+    return subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True).returncode == 0
+
+
+pytestmark = pytest.mark.skipif(not _pip_available(), reason="pip is not available to build a wheel")
+
+
+def _clean_env() -> dict[str, str]:
+    """No PYTHONPATH: the installed package, not the work tree, must be what runs."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith(("OPENAI_", "COACH_"))}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    source = tmp_path_factory.mktemp("src") / "coach"
+    shutil.copytree(REPO, source, ignore=_COPY_IGNORE)
+    out = tmp_path_factory.mktemp("wheels")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-w", str(out), "--quiet"],
+        capture_output=True, text=True, timeout=900, env=_clean_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (built,) = out.glob("coach-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def wheel_names(wheel) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return set(archive.namelist())
+
+
+def _read(wheel: Path, suffix: str) -> str:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(suffix)]
+        return archive.read(name).decode("utf-8")
+
+
+def test_wheel_ships_every_prompt_file(wheel_names):
+    prompts = [p.name for p in (REPO / "prompts").iterdir() if any(fnmatch(p.name, pat) for pat in _PROMPT_PATTERNS)]
+    assert prompts, "prompts/ has no prompt files to ship"
+    for name in prompts:
+        assert f"coach/prompts/{name}" in wheel_names, name
+    assert any(n.startswith("coach/prompts/") and n.endswith(".j2") for n in wheel_names)
+
+
+def test_wheel_ships_the_code_and_not_the_tests(wheel_names):
+    for module in ("coach/__init__.py", "coach/__main__.py", "coach/cli.py", "coach/models.py", "coach/checks/star.py",
+                   "coach/render/json.py", "coach/render/text.py"):
+        assert module in wheel_names, module
+    check_modules = {f"coach/checks/{p.name}" for p in (REPO / "coach" / "checks").glob("*.py")}
+    assert check_modules <= wheel_names
+    assert not [n for n in wheel_names if n.startswith(("tests/", "bench/", "examples/"))]
+
+
+def test_wheel_declares_the_console_script(wheel):
+    entry_points = _read(wheel, ".dist-info/entry_points.txt")
+    section = entry_points.split("[console_scripts]", 1)[1]
+    assert "coach = coach.cli:main" in section.replace("  ", " ")
+
+
+def test_wheel_requires_python_3_11(wheel):
+    assert "Requires-Python: >=3.11" in _read(wheel, ".dist-info/METADATA")
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """The wheel installed into a fresh venv that borrows the already-installed dependencies."""
+    target = tmp_path_factory.mktemp("venv") / "env"
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(target)
+    python = target / "bin" / "python"
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
+        capture_output=True, text=True, timeout=600, env=_clean_env(),
+    )
+    if result.returncode != 0 and "no such option: --python" in result.stderr:  # pip < 22.3
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", "--prefix", str(target), str(wheel)],
+            capture_output=True, text=True, timeout=600, env=_clean_env(),
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return target
+
+
+def test_installed_console_script_critiques_from_any_folder(installed, tmp_path):
+    answer = tmp_path / "answer.md"
+    shutil.copy(EXAMPLES / "strong-star.md", answer)
+    result = subprocess.run(
+        [str(installed / "bin" / "coach"), "critique", "--offline", "answer.md"],
+        capture_output=True, text=True, cwd=tmp_path, env=_clean_env(), timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "score" in result.stdout and "STAR" in result.stdout
+
+
+def test_installed_package_is_the_wheel_and_finds_its_prompts(installed, tmp_path):
+    code = (
+        "import coach, importlib.resources as r; "
+        "print(coach.__file__); "
+        "print(sorted(p.name for p in r.files('coach.prompts').iterdir() if p.name.endswith('.j2')))"
+    )
+    result = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=tmp_path, env=_clean_env(), timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    location, prompts = result.stdout.splitlines()
+    assert str(installed) in location and str(REPO) not in location
+    expected = sorted(p.name for p in (REPO / "prompts").glob("*.j2"))
+    assert prompts == repr(expected)
