@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coach import offline, rubric
+from coach.questions import asks_for_story
 from coach.llm.client import JSON_OBJECT, JSON_SCHEMA, MODES, ChatClient, Endpoint, InvalidReply, LLMFailure, SchemaUnsupported, UsageMeter
 from coach.llm.guard import Guard, is_junk
 from coach.llm.prompting import Facts, PromptError, Prompts
@@ -182,7 +183,9 @@ def assemble(
             "fallback_reason": None,
             "score": rubric.score(
                 ratings,
+                story_required=asks_for_story(base.question),
                 dodged=any(f.check == "relevance" for f in base.findings),
+                negative=base.checks.negativity.flagged or ratings["tone"] == 1,
                 injected=any(f.check == "injection" for f in base.findings),
             ),
             "ratings": ratings,
