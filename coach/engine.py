@@ -80,8 +80,10 @@ def fingerprint(options: GradeOptions, environ: Mapping[str, str] | None = None)
     from coach import __version__
 
     choice = choose(options, environ)
+    # Both engines start from the offline rules, so editing a rule invalidates both.
+    common = {"schema_version": SCHEMA_VERSION, "coach_version": __version__, "rules_sha256": offline.rules_digest()}
     if choice.engine == "offline":
-        return {"engine": "offline", "schema_version": SCHEMA_VERSION, "coach_version": __version__}
+        return {"engine": "offline", **common}
     from pathlib import Path
 
     from coach.llm.prompting import prompts_digest
@@ -92,12 +94,11 @@ def fingerprint(options: GradeOptions, environ: Mapping[str, str] | None = None)
         "model": choice.model,
         "base_url": _normal_url(choice.base_url or DEFAULT_BASE_URL),
         "prompts_sha256": prompts_digest(Path(options.prompts_dir) if options.prompts_dir else None),
-        "schema_version": SCHEMA_VERSION,
         "review_schema_version": REVIEW_SCHEMA_VERSION,
         "temperature": options.temperature,
         "redact": options.redact,
         "max_tokens": options.max_tokens,
-        "coach_version": __version__,
+        **common,
     }
 
 

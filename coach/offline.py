@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
+
 from coach import rubric
 from coach.checks import registry
 from coach.questions import asks_for_story
@@ -55,6 +59,21 @@ def critique(answer: Answer) -> Critique:
         strengths=_strengths(outcomes),
         suggestions=_suggestions(findings),
     )
+
+
+# The modules whose code decides an offline critique.
+_RULE_MODULES = ("offline", "rubric", "thresholds", "text", "topics", "questions", "models")
+
+
+@cache
+def rules_digest() -> str:
+    """sha256 of the offline rules' source, so cached critiques expire when a rule changes."""
+    package = Path(__file__).parent
+    files = [package / f"{name}.py" for name in _RULE_MODULES] + sorted((package / "checks").glob("*.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _ratings(outcomes) -> dict[str, int]:

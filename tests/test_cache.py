@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from coach import engine, offline
 from coach.cache import FILE_NAME, Cache, cache_dir, key
@@ -86,3 +87,16 @@ def test_a_corrupt_cache_file_is_one_line_error_not_a_traceback(tmp_path):
     result = run_coach("cache", "info", env={"COACH_CACHE_DIR": str(tmp_path)})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("coach: error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_editing_an_offline_rule_changes_the_cache_fingerprint(tmp_path, monkeypatch):
+    """A cached critique must expire when a rule changes, not only when the version does."""
+    import shutil
+
+    copy = tmp_path / "coach"
+    shutil.copytree(Path(offline.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(offline, "__file__", str(copy / "offline.py"))
+    before = offline.rules_digest.__wrapped__()
+    thresholds = copy / "thresholds.py"
+    thresholds.write_text(thresholds.read_text().replace("MIN_ANSWER_WORDS = 25", "MIN_ANSWER_WORDS = 26"))
+    assert offline.rules_digest.__wrapped__() != before
