@@ -12,10 +12,13 @@ only runs it. A grader that raises turns into an error entry for that answer alo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from coach.models import Answer, Critique, InputError, Result
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
 
 Grader = Callable[[Answer], Critique]
 
@@ -55,6 +58,8 @@ def grade_all(
         for item in items:
             yield _graded_here(item, grader, lookup)
         return
+    from concurrent.futures import ThreadPoolExecutor  # a one-answer run never pays for it
+
     own_executor = executor is None
     pool = executor or ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="coach-grade")
     try:
@@ -92,6 +97,8 @@ def _graded_here(item: Answer | InputError, grader: Grader, lookup: _Lookup) -> 
 
 
 def _grade_concurrently(items, grader, pool: Executor, lookup: _Lookup, window: int) -> Iterator[Graded]:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     source = iter(enumerate(items))
     running: dict[Future, tuple[int, Answer]] = {}
     finished: dict[int, Graded] = {}  # done, waiting for an earlier answer to finish
@@ -142,11 +149,3 @@ def _grade_and_store(grader: Grader, answer: Answer, lookup: _Lookup) -> Result:
 def _describe(error: Exception) -> str:
     text = " ".join(str(error).split()) or type(error).__name__
     return text if len(text) <= 300 else text[:299] + "…"
-
-
-def ignore_interrupts() -> None:
-    """Worker-process initializer: Ctrl-C is the parent's to handle (it stops the batch and
-    reports once), not every worker's to print a traceback for."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)

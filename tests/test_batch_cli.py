@@ -1,5 +1,5 @@
-"""`coach critique` on many answers: processes for the offline engine, the progress bar,
-the terminal summary, exit codes and Ctrl-C."""
+"""`coach critique` on many answers: the progress bar, the terminal summary, exit codes
+and Ctrl-C."""
 
 from __future__ import annotations
 
@@ -18,15 +18,6 @@ from tests.conftest import REPO, _ISOLATED_VARS, run_coach
 def _env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in _ISOLATED_VARS}
     return env | {"PYTHONPATH": str(REPO)}
-
-
-def test_offline_jobs_use_processes_and_give_the_same_report(tmp_path):
-    answers = tmp_path / "answers.jsonl"
-    write_jsonl(answers, 40)
-    one = run_coach("critique", "--offline", "--format", "jsonl", str(answers))
-    two = run_coach("critique", "--offline", "--format", "jsonl", "--jobs", "2", str(answers))
-    assert one.returncode == two.returncode == 0
-    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 40
 
 
 def _run_with_terminal_stderr(tmp_path, *args: str) -> tuple[int, str, str]:
