@@ -171,3 +171,16 @@ def test_offline_batches_do_not_touch_the_cache(tmp_path, no_cache):
     result = run_coach("critique", "--offline", *flags, str(path), env={"COACH_CACHE_DIR": str(tmp_path / "c")})
     assert result.returncode == 0
     assert not (tmp_path / "c").exists()
+
+
+def test_an_unusable_cache_is_a_warning_and_the_batch_still_runs(tmp_path):
+    path = _answers(tmp_path, 2)
+    cache = tmp_path / "c"
+    cache.mkdir()
+    (cache / "critiques.sqlite3").write_bytes(b"not a database at all" * 50)
+    with OpenAIServer(default=lambda body: reply(grounded_review(body))) as server:
+        result = run_coach("critique", "--format", "json", str(path), env=_env(server, cache))
+        assert server.count == 2
+    assert result.returncode == 0
+    assert [c["engine"] for c in json.loads(result.stdout)] == ["llm", "llm"]
+    assert "coach: warning: cache unavailable" in result.stderr and "Traceback" not in result.stderr
