@@ -156,7 +156,6 @@ class _BatchRun:
     def run(self, items, grader, fingerprint, jobs, no_cache) -> int:
         from coach import batch, progress
         from coach.render.writers import open_writer
-        from coach.summary import SummaryBuilder
 
         llm = fingerprint is not None and fingerprint.get("engine") == "llm"
         # The offline engine takes milliseconds: caching it would only risk stale results
@@ -169,25 +168,30 @@ class _BatchRun:
         except OSError as error:
             _error(f"{self.output}: cannot write ({error.strerror or error})")
             return EXIT_USAGE
-        summary = SummaryBuilder(self.fail_under)
+        # One answer in text or JSON needs no summary; skipping it keeps that path quick.
+        summary = None if self.single and self.output_format in ("text", "json") else _summary_builder(self.fail_under)
         failures: list[str] = []
+        below = False
         show = progress.wanted(self.no_progress) and not self.single
         with out_context as out, progress.bar(progress.estimate_total(self.paths) if show else None, show) as advance:
             writer = open_writer(self.output_format, out, color=out is sys.stdout and _stdout_color(), single=self.single)
             for graded in batch.grade_all(items, grader, jobs=jobs, cache=cache, fingerprint=fingerprint):
                 text = graded.answer.text if graded.answer else None
                 writer.add(text, graded.result)
-                summary.add(text, graded.result)
+                if summary is not None:
+                    summary.add(text, graded.result)
                 advance(graded.failed)
                 if graded.failed:
                     failures.append(graded.result.error)
-            built = summary.build()
+                elif self.fail_under is not None and graded.result.score < self.fail_under:
+                    below = True
+            built = summary.build() if summary is not None else None
             writer.finish(built)
         for failure in failures:
             _error(failure)
-        if not self.single:
+        if built is not None and not self.single:
             self._print_summary(built)
-        return EXIT_FAILED if built.failed_count or built.below_count else EXIT_OK
+        return EXIT_FAILED if failures or below else EXIT_OK
 
     def _open_output(self):
         import contextlib
@@ -206,6 +210,12 @@ class _BatchRun:
             click.echo("\n".join(built.lines()))
         elif sys.stderr.isatty():
             click.echo("\n".join(built.lines()), err=True)
+
+
+def _summary_builder(fail_under: int | None):
+    from coach.summary import SummaryBuilder
+
+    return SummaryBuilder(fail_under)
 
 
 def _open_cache():
