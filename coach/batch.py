@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from coach.models import Answer, Critique, InputError, Result
 
@@ -35,7 +35,7 @@ class Graded:
         return isinstance(self.result, InputError)
 
 
-class CacheLike:  # the part of coach.cache.Cache a batch uses
+class CacheLike(Protocol):  # the part of coach.cache.Cache a batch uses
     def get(self, fingerprint: dict, answer: Answer) -> Critique | None: ...
     def put(self, fingerprint: dict, answer: Answer, critique: Critique) -> bool: ...
 
@@ -109,13 +109,12 @@ def _grade_concurrently(items, grader, pool: Executor, lookup: _Lookup, window: 
             index, item = next(source, (None, None))
             if index is None:
                 exhausted = True
-            elif isinstance(item, InputError) or (cached := lookup.get(item)) is None:
-                if isinstance(item, InputError):
-                    finished[index] = Graded(None, item)
-                else:
-                    running[pool.submit(_grade_and_store, grader, item, lookup)] = (index, item)
-            else:
+            elif isinstance(item, InputError):
+                finished[index] = Graded(None, item)
+            elif (cached := lookup.get(item)) is not None:
                 finished[index] = Graded(item, cached)
+            else:
+                running[pool.submit(_grade_and_store, grader, item, lookup)] = (index, item)
         while next_out in finished:
             yield finished.pop(next_out)
             next_out += 1
