@@ -7,11 +7,14 @@ the contract: exactly one line on stderr, no traceback, and the documented exit 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from coach.readers import MAX_ANSWER_BYTES, UnreadableInput, read_answer
-from tests.conftest import run_coach
+from tests.conftest import REPO, run_coach
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -242,3 +245,76 @@ def test_refusals_are_unreadable_input_with_one_line(tmp_path):
             read_answer(str(path))
         message = str(caught.value)
         assert "\n" not in message and path.name in message
+
+
+# --- front matter without PyYAML --------------------------------------------------------------
+
+_FRONT_MATTER_BLOCKS = [
+    "question: Tell me about a time you failed, and what you learned.\nrole: software engineer\nid: fail-1",
+    "question: What's your biggest weakness?\nrole: \"nurse\"",
+    "question: Why us?\r\nrole: barista\r\n",
+    "# a comment\nquestion: Describe a conflict - and how it ended!\n\nrole: C# developer",
+    "question:\nrole: analyst",
+    "question: Yes\nrole: dev",
+    "id: 007\nrole: Null",
+    "id: 2024-01-05",
+    "question: Ärztin oder Arzt, warum?",
+    "question: a\n  continued on the next line",
+    "question: dev [backend] {x}",
+    "question: first\nquestion: second",
+    "role: data & analytics | reporting > dashboards",
+    "role: on",
+    "question: 'quoted'",
+    "question: Tell me: why?",
+]
+
+
+@pytest.mark.parametrize("block", _FRONT_MATTER_BLOCKS)
+def test_plain_front_matter_reads_exactly_what_yaml_reads(block):
+    """The PyYAML-free path takes only what PyYAML reads as the same strings; the rest goes to PyYAML."""
+    import yaml
+
+    from coach.readers import plain_front_matter
+
+    plain = plain_front_matter(block)
+    if plain is None:
+        return
+    expected = yaml.safe_load(block) or {}
+    assert set(plain) == set(expected)
+    for key, value in expected.items():
+        assert plain[key] == (None if value is None else value), key
+        assert value is None or isinstance(value, str), key
+
+
+def test_plain_front_matter_covers_the_usual_files():
+    from coach.readers import plain_front_matter
+
+    for block in (_FRONT_MATTER_BLOCKS[0], _FRONT_MATTER_BLOCKS[2], _FRONT_MATTER_BLOCKS[4], "role: data & analytics"):
+        assert plain_front_matter(block) is not None, block
+    assert plain_front_matter("question: [unclosed") is None
+    assert plain_front_matter("- a list") is None
+
+
+def _yaml_imported_reading(path) -> bool:
+    code = (
+        "import sys; from coach.readers import read_answer; "
+        f"read_answer({str(path)!r}); print('yaml' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip() == "True"
+
+
+def test_plain_front_matter_does_not_import_yaml(tmp_path):
+    path = _write(tmp_path, "answer.md", f"---\nquestion: Why us?\nrole: barista\nid: a1\n---\n{ANSWER}\n")
+    assert read_answer(str(path)).question == "Why us?"
+    assert not _yaml_imported_reading(path)
+
+
+def test_richer_front_matter_is_read_by_yaml(tmp_path):
+    path = _write(tmp_path, "answer.md", f"---\nquestion: >\n  Why us,\n  and why now?\nid: 7\n---\n{ANSWER}\n")
+    answer = read_answer(str(path))
+    assert answer.question == "Why us, and why now?"
+    assert answer.source.endswith("#7")
+    assert _yaml_imported_reading(path)
