@@ -107,9 +107,10 @@ class LLMCritic:
         # The first grading against this URL finds out what it supports; others wait for it.
         with MODES.lock(url):
             mode = MODES.get(url)
-            if mode is not None:
-                return self._ask_in(mode, build, meter, remember=False)
-            return self._ask_in(JSON_SCHEMA, build, meter, remember=True)
+            if mode is None:
+                return self._ask_in(JSON_SCHEMA, build, meter, remember=True)
+        # Known now: grade outside the lock, or the waiting threads would go one at a time.
+        return self._ask_in(mode, build, meter, remember=False)
 
     def _ask_in(self, mode: str, build, meter: UsageMeter, *, remember: bool) -> Review:
         try:
@@ -160,7 +161,7 @@ def assemble(
 
     star, star_findings = _star(review, index, restore, tally)
     ratings = review.ratings() | {name: part.rating for name, part in star.parts()}
-    concerns = _concerns(review, index, restore, tally)
+    concerns = _concerns(review, index, guard, restore, tally)
     strengths = _advice(review.strengths, guard, restore, tally)[:MAX_STRENGTHS]
     suggestions = _advice(review.suggestions, guard, restore, tally)[:MAX_SUGGESTIONS]
     rewrite = restore(review.rewrite).strip()
@@ -253,14 +254,20 @@ _MISSING_ADVICE = {
 }
 
 
-def _concerns(review: Review, index: AnswerIndex, restore, tally: _Tally) -> list[Finding]:
+def _concerns(review: Review, index: AnswerIndex, guard: Guard, restore, tally: _Tally) -> list[Finding]:
     findings = []
     for concern in review.concerns:
         span = index.locate(restore(concern.quote))
         tally.quotes(1, [] if span else [concern.quote])
+        if span is None:
+            continue
+        # A real quote does not make the comment on it advice: a small model "explains" a
+        # passage by continuing the story or copying the answer back.
         problem = _clip(restore(concern.problem), 240)
-        if span is not None and problem:
+        if guard.comment_ok(problem):
             findings.append(Finding(check="llm", severity="warning", message=problem, span=span))
+        else:
+            tally.rejected += 1
     return findings
 
 
