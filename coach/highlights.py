@@ -1,8 +1,7 @@
 """Which stretches of an answer a report highlights, and why (pure: text + Critique in).
 
-Everything comes from the critique's own evidence (STAR quotes, findings' spans), except
-filler words: the model stores only their count, so they are found again in the text with
-the rambling check's own rule (one definition of a filler, whichever engine graded).
+Everything comes from the critique's own evidence: STAR quotes, findings' spans and the
+rambling check's filler spans (computed in code whichever engine graded).
 """
 
 from __future__ import annotations
@@ -23,14 +22,6 @@ class Highlight:
     note: str
 
 
-def filler_spans(text: str) -> list[Span]:
-    from coach.checks import rambling
-    from coach.text import Document
-
-    # TODO(lead): a public rambling.filler_spans (or spans in the model) would replace this.
-    return [Span.of(text, start, end) for start, end in rambling._filler_spans(Document(text))]
-
-
 def highlights(text: str, critique: Critique) -> list[Highlight]:
     """Evidence spans that really are in `text` (a stale or foreign span is dropped)."""
     found: list[tuple[Span, str, str]] = []
@@ -40,7 +31,7 @@ def highlights(text: str, critique: Critique) -> list[Highlight]:
         if finding.span is not None and finding.check != "star":
             kind = "negativity" if finding.check == "negativity" else "finding"
             found.append((finding.span, kind, f"{finding.check}: {finding.message}"))
-    found += [(span, "filler", "filler word") for span in filler_spans(text)]
+    found += [(span, "filler", "filler word") for span in critique.checks.rambling.fillers]
     return [Highlight(s.start, s.end, kind, note) for s, kind, note in found if s.end > s.start and text[s.start : s.end] == s.text]
 
 

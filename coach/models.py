@@ -78,6 +78,8 @@ class Star(BaseModel):
 class RamblingCheck(BaseModel):
     flagged: bool = False
     reasons: list[str] = Field(default_factory=list)
+    # Every filler word, so reports can highlight them and counts can be checked.
+    fillers: list[Span] = Field(default_factory=list)
 
 
 class NegativityCheck(BaseModel):

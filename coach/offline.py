@@ -44,7 +44,7 @@ def critique(answer: Answer) -> Critique:
         ratings=ratings,
         star=star.star,
         checks=Checks(
-            rambling=RamblingCheck(flagged=rambling.flagged, reasons=rambling.reasons),
+            rambling=RamblingCheck(flagged=rambling.flagged, reasons=rambling.reasons, fillers=rambling.fillers),
             negativity=NegativityCheck(flagged=negativity.flagged, sentences=negativity.sentences),
             specificity=SpecificityCheck(
                 quantified=specificity.quantities > 0,

@@ -131,14 +131,9 @@ class SummaryBuilder:
             self.below_count += 1
             if len(self.below) < MAX_LISTED:
                 self.below.append((result.source, result.score))
+        self.fillers.update(" ".join(span.text.lower().split()) for span in result.checks.rambling.fillers)
         if text:
-            self._add_text(text, result.source)
-
-    def _add_text(self, text: str, source: str) -> None:
-        from coach.highlights import filler_spans
-
-        self.fillers.update(" ".join(span.text.lower().split()) for span in filler_spans(text))
-        self.stories.add(text, source)
+            self.stories.add(text, result.source)
 
     def build(self) -> Summary:
         graded = sum(self.histogram)

@@ -62,14 +62,17 @@ def test_median_of_an_even_count_is_the_middle_pair_average():
 
 def test_recurring_issues_are_counted_as_sentences():
     """Counted from the critiques themselves, whichever engine made them."""
-    from coach.models import Critique, Star, StarPart
+    from coach import offline
+    from coach.models import Answer, Star, StarPart
 
     with_result = Star(**{part: StarPart(present=True) for part in ("situation", "task", "action", "result")})
     without_result = with_result.model_copy(update={"result": StarPart(present=False)})
     builder = SummaryBuilder()
     for i in range(3):
-        builder.add(NO_RESULT, Critique(source=f"r{i}", score=30, star=without_result))
-    builder.add(OTHER, Critique(source="good", score=80, star=with_result))
+        graded = offline.critique(Answer(text=NO_RESULT, source=f"r{i}"))
+        builder.add(NO_RESULT, graded.model_copy(update={"score": 30, "star": without_result}))
+    graded = offline.critique(Answer(text=OTHER, source="good"))
+    builder.add(OTHER, graded.model_copy(update={"score": 80, "star": with_result}))
     summary = builder.build()
     assert "3 of 4 answers have no Result" in summary.recurring
     assert not any("Situation" in line for line in summary.recurring)

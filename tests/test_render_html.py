@@ -6,7 +6,7 @@ import re
 
 from coach import offline
 from coach.highlights import highlights, segments
-from coach.models import Answer, Critique, Finding, InputError, Span, Star, StarPart
+from coach.models import Answer, Checks, Critique, Finding, InputError, RamblingCheck, Span, Star, StarPart
 from coach.render import html
 from coach.summary import SummaryBuilder
 from tests.conftest import EXAMPLES
@@ -27,6 +27,7 @@ def _critique() -> Critique:
         score=72,
         star=Star(situation=part(0, s_end), action=part(a_start, r_start - 1), result=part(r_start, len(TEXT))),
         findings=[Finding(check="negativity", severity="problem", message="blames", span=Span.of(TEXT, 0, 8))],
+        checks=Checks(rambling=RamblingCheck(fillers=[Span.of(TEXT, TEXT.index("um"), TEXT.index("um") + 2)])),
     )
 
 
@@ -37,7 +38,7 @@ def _page(entries) -> str:
     return html.render(entries, builder.build())
 
 
-def test_highlights_come_from_the_critique_evidence_and_fillers_from_the_text():
+def test_highlights_come_from_the_critique_evidence_and_its_filler_spans():
     marks = highlights(TEXT, _critique())
     kinds = {(TEXT[m.start : m.end], m.kind) for m in marks}
     assert ("Crashes fell by 90%.", "result") in kinds

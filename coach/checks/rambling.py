@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from coach import thresholds as t
 from coach import topics
 from coach.checks import Check, Outcome
-from coach.models import Finding, Metrics
+from coach.models import Finding, Metrics, Span
 from coach.text import Document, compile_phrases
 
 # Fillers that are filler wherever they stand.
@@ -38,6 +38,7 @@ _STOPWORDS = frozenset(
 class RamblingOutcome(Outcome):
     metrics: Metrics = field(default_factory=Metrics)
     reasons: list[str] = field(default_factory=list)
+    fillers: list[Span] = field(default_factory=list)
 
 
 def run(document: Document) -> RamblingOutcome:
@@ -54,7 +55,7 @@ def run(document: Document) -> RamblingOutcome:
         long_sentences=len(long_sentences),
         repeated_phrases=len(repeats),
     )
-    outcome = RamblingOutcome(metrics=metrics)
+    outcome = RamblingOutcome(metrics=metrics, fillers=[document.span(s, e) for s, e in fillers])
     _judge(outcome, document, fillers, long_sentences, repeats)
     return outcome
 
