@@ -96,6 +96,30 @@ def test_guard_keeps_advice_about_the_answer_and_drops_generic_or_foreign_advice
     assert not guard.advice_ok("I was able to get a working release before the client's peak season started in June")
 
 
+def test_guard_rejects_the_answer_copied_back_as_advice_but_keeps_advice_quoting_it():
+    guard = Guard(STRONG_TEXT)
+    copied = "The client renewed their contract for two more years."
+    assert copied.lower().rstrip(".") in STRONG_TEXT.lower()
+    assert not guard.advice_ok(copied) and not guard.comment_ok(copied)
+    assert guard.advice_ok('Follow "the client renewed their contract" with what you did to earn the renewal.')
+    # A comment may open with the candidate's quoted word; only speaking as the candidate is out.
+    assert guard.comment_ok('"We" hides your own part in the delivery.')
+    assert not guard.comment_ok("We shipped it early and everyone was happy.")
+
+
+def test_a_concern_on_a_real_quote_whose_comment_is_junk_is_not_printed():
+    from coach.llm.critic import assemble
+    from coach.models import Usage
+
+    answer = Answer(text=STRONG_TEXT, source="strong")
+    good = {"quote": "We shipped eight days", "problem": "Say what you did; \"we\" hides your part."}
+    story = {"quote": "I negotiated a second server from IT", "problem": "I was very proud of my team and grateful."}
+    review = Review.model_validate(strong_review() | {"concerns": [good, story]})
+    critique = assemble(answer, offline_critique(answer), review, model="m", usage=Usage())
+    printed = [f.message for f in critique.findings if f.check == "llm"]
+    assert printed == [good["problem"]]
+
+
 def test_guard_rejects_a_rewrite_with_invented_numbers():
     guard = Guard(STRONG_TEXT)
     rewrite = strong_review()["rewrite"]
@@ -199,6 +223,13 @@ def test_fingerprint_follows_templates_and_model_and_never_holds_the_key(tmp_pat
     assert fingerprint(GradeOptions(prompts_dir=str(custom)), env)["prompts_sha256"] != base["prompts_sha256"]
     assert fingerprint(GradeOptions(), {})["engine"] == "offline"
     assert fingerprint(GradeOptions(offline=True), env)["engine"] == "offline"
+
+
+def test_json_object_schema_lists_the_ratings_because_llama_cpp_ignores_minimum_and_maximum():
+    schema = json_schema()
+    assert schema["properties"]["tone"]["properties"]["rating"]["enum"] == [1, 2, 3, 4, 5]
+    assert schema["properties"]["action"]["properties"]["rating"]["enum"] == [1, 2, 3, 4, 5]
+    assert '"rating":1-5' in reply_shape()
 
 
 def test_review_schema_is_strict():

@@ -20,6 +20,10 @@ MIN_REWRITE_OVERLAP = 0.25
 # A reply where more than this share of quotes and advice is rejected is junk as a whole.
 JUNK_SHARE = 0.6
 JUNK_MIN_ITEMS = 3
+# Advice whose longest run of the answer's own words is at least this long and covers more
+# than this share of it is the answer copied back, not advice.
+ECHO_MIN_WORDS = 5
+ECHO_SHARE = 0.6
 
 _NUMBER_WORDS = {
     word: str(value)
@@ -89,13 +93,30 @@ class Guard:
         # "three weeks" in the answer may fairly become "3 weeks" in the rewrite.
         self._numbers = {_plain_number(n) for n in _NUMBER.findall(source)}
         self._numbers |= {_NUMBER_WORDS[w] for w in words(source) if w in _NUMBER_WORDS}
+        self._answer_words = f" {' '.join(words(answer))} "
 
     def advice_ok(self, text: str) -> bool:
         """A strength or suggestion: advice (not a story), same language, about this answer."""
+        return self.comment_ok(text) and bool(content_stems(text) & self._stems)
+
+    def comment_ok(self, text: str) -> bool:
+        """What the model says about a passage (a concern's problem) or the answer: spoken to the
+        candidate, not as them; same language; its own words, not the answer copied back."""
         said = words(text)
-        if len(said) < 3 or said[0] in _NARRATOR:
+        if len(said) < 3 or _speaks_as_candidate(text, said):
             return False
-        return self._same_language(text) and bool(content_stems(text) & self._stems)
+        return self._same_language(text) and not self.echoes_answer(said)
+
+    def echoes_answer(self, said: list[str]) -> bool:
+        """Most of the text is one run of the answer's own words: a small model copying the
+        answer back as "advice". Quoting a phrase inside real advice is fine."""
+        longest, size = 0, len(said)
+        for start in range(size):
+            # Only runs longer than the best so far can matter; grow while still in the answer.
+            end = start + longest + 1
+            while end <= size and f" {' '.join(said[start:end])} " in self._answer_words:
+                longest, end = end - start, end + 1
+        return longest >= ECHO_MIN_WORDS and longest > ECHO_SHARE * size
 
     def rewrite_ok(self, text: str) -> bool:
         """A rewrite: same language, built from the candidate's material, no invented numbers."""
@@ -112,6 +133,14 @@ class Guard:
     def _same_language(self, text: str) -> bool:
         theirs = language(text)
         return self.language is None or theirs is None or theirs == self.language
+
+
+def _speaks_as_candidate(text: str, said: list[str]) -> bool:
+    # '"We" hides your part' quotes the candidate; 'We shipped it early' is the candidate.
+    return said[0] in _NARRATOR and not text.lstrip().startswith(_QUOTE_MARKS)
+
+
+_QUOTE_MARKS = ('"', "'", "“", "‘", "«", "`")
 
 
 def is_junk(rejected: int, total: int) -> bool:

@@ -81,7 +81,11 @@ def _with_limits(node, name: str | None = None):
     if not isinstance(node, dict):
         return node
     node = dict(node)
-    if node.get("type") == "object":
+    if node.get("type") == "integer" and "minimum" in node and "maximum" in node:
+        # llama.cpp's grammar ignores minimum/maximum (a 135M model wrote "rating": 0, and the
+        # re-ask doubled the time) but honours enum: list the allowed ratings.
+        node["enum"] = list(range(node["minimum"], node["maximum"] + 1))
+    elif node.get("type") == "object":
         node["properties"] = {key: _with_limits(sub, key) for key, sub in node["properties"].items()}
     elif node.get("type") == "array":
         if name in _ARRAY_LIMITS:
