@@ -66,9 +66,9 @@ def _grader(options):
     from coach.engine import ConfigError, Grader
 
     try:
-        # Why offline was chosen is for a person at a terminal; scripts keep a clean stderr.
-        # Fallbacks are always reported.
-        return Grader(options, notify=_notice, announce_choice=sys.stderr.isatty())
+        # Why the offline engine was chosen is always said (one line on stderr, hidden by
+        # --offline), as is every fallback: a critique never silently comes from the rules.
+        return Grader(options, notify=_notice)
     except ConfigError as error:
         _error(str(error))
         return None

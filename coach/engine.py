@@ -126,10 +126,12 @@ class Grader:
         self.choice = choose(options, environ)
         self._notify = notify or (lambda message: None)
         self._critic = None
+        # Said once, with the first answer graded: a run that grades nothing (bad input)
+        # prints only its error.
+        self._announce_lock = threading.Lock()
+        self._to_announce = self.choice.why if self.choice.engine == "offline" and announce_choice else None
         if self.choice.engine == "llm":
             self._critic = self._llm_critic()
-        elif self.choice.why and announce_choice:
-            self._notify(self.choice.why)
 
     @property
     def engine(self) -> str:
@@ -137,6 +139,7 @@ class Grader:
 
     def grade(self, answer: Answer) -> Critique:
         if self._critic is None:
+            self._announce_choice()
             return offline.critique(answer)
         from coach.llm.client import LLMFailure
 
@@ -148,6 +151,14 @@ class Grader:
             return self._fall_back(answer, f"internal error: {type(error).__name__}: {error}", None)
 
     __call__ = grade
+
+    def _announce_choice(self) -> None:
+        if self._to_announce is None:
+            return
+        with self._announce_lock:
+            message, self._to_announce = self._to_announce, None
+        if message:
+            self._notify(message)
 
     def request(self, answer: Answer) -> dict:
         """--dry-run: the request the LLM engine would send for this answer; sends nothing."""

@@ -403,3 +403,14 @@ def test_eval_binary_file_is_one_line_error(tmp_path):
     result = run_coach("eval", str(path))
     assert result.returncode == EXIT_USAGE
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_offline_by_default_says_why_once_on_stderr(tmp_path):
+    """Without an endpoint the offline engine is used, and the run says so, once."""
+    result = run_coach("critique", "--format", "json", str(EXAMPLES / "vague-we.txt"), str(EXAMPLES / "rambling.txt"))
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if line.startswith("coach: note:")]
+    assert len(notes) == 1 and "OPENAI_API_KEY" in notes[0]
+    assert all(c["engine"] == "offline" for c in json.loads(result.stdout))
+    quiet = run_coach("critique", "--offline", "--format", "json", str(EXAMPLES / "vague-we.txt"))
+    assert quiet.returncode == 0 and quiet.stderr == ""

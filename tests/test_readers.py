@@ -157,7 +157,7 @@ def test_folder_answers_are_graded_in_sorted_order(tmp_path):
 def test_legacy_encoding_is_detected_and_graded(tmp_path, encoding):
     path = _write(tmp_path, "answer.txt", ACCENTED.encode(encoding))
     assert read_answer(str(path)).text == ACCENTED
-    result = run_coach("critique", "--format", "json", str(path))
+    result = run_coach("critique", "--offline", "--format", "json", str(path))
     assert result.returncode == EXIT_OK, result.stderr
     assert result.stderr == ""
     payload = json.loads(result.stdout)
