@@ -51,6 +51,8 @@ def parse_labelled(lines: Iterable[str], name: str) -> list[LabelledAnswer]:
             continue
         try:
             data = json.loads(line)
+            if not isinstance(data, dict) or not isinstance(data.get("labels", {}), dict):
+                raise ValueError("expected an object with an object of labels")
             rows.append(
                 LabelledAnswer(
                     id=str(data.get("id", number)),

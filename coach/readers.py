@@ -16,6 +16,8 @@ from coach.tabular import TABULAR_SUFFIXES, is_tabular, read_rows
 # A spoken answer is a few hundred words; a file far beyond that is not an answer.
 MAX_ANSWER_BYTES = 64 * 1024
 ANSWER_SUFFIXES = (".txt", ".md")
+# How much more "chaos" (charset-normalizer's mess measure) Windows-1252 may show and still win.
+WESTERN_TIE = 0.01
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _FRONT_MATTER_KEYS = {"question", "role", "id"}
 # Front matter made only of `key: plain text` lines is read without importing PyYAML (~20 ms
@@ -121,9 +123,15 @@ def decode(data: bytes, source: str) -> str:
         pass
     from charset_normalizer import from_bytes  # only non-UTF-8 input pays for this import
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None or best.chaos > 0.2:
         raise UnreadableInput(f"{source}: not UTF-8 and the encoding could not be detected; save it as UTF-8")
+    # Short Western text reads about as well in several code pages; answers are mostly
+    # English, so Windows-1252 wins a near tie (else "crêpe" can come out as "crŕpe").
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western is not None and western.chaos <= best.chaos + WESTERN_TIE:
+        return str(western)
     return str(best)
 
 

@@ -366,16 +366,8 @@ def test_eval_without_good_and_bad_reports_no_auc(tmp_path):
         ('{"id": "a", "answer": "I did it."\n', ":1:"),
         ('{"id": "a", "answer": "I led it.", "labels": {}}\nnot json at all\n', ":2:"),
         ('{"id": "a", "labels": {"action": true}}\n', ":1:"),
-        pytest.param(
-            '["a list", "not an object"]\n',
-            ":1:",
-            marks=pytest.mark.xfail(strict=True, reason="evaluate.parse_labelled lets AttributeError out: traceback"),
-        ),
-        pytest.param(
-            '{"id": "a", "answer": "I led it.", "labels": ["action"]}\n',
-            ":1:",
-            marks=pytest.mark.xfail(strict=True, reason="evaluate.parse_labelled lets AttributeError out: traceback"),
-        ),
+        ('["a list", "not an object"]\n', ":1:"),
+        ('{"id": "a", "answer": "I led it.", "labels": ["action"]}\n', ":1:"),
         ("", "no labelled answers"),
         ("\n\n", "no labelled answers"),
     ],
