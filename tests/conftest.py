@@ -24,7 +24,9 @@ def isolated_env(monkeypatch, tmp_path):
 
 def run_coach(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None):
     """Run `python -m coach` as a user would, in a child process; returns CompletedProcess."""
-    full_env = {k: v for k, v in os.environ.items() if k not in _ISOLATED_VARS}
+    # isolated_env already cleared these for the test; its per-test COACH_CACHE_DIR must reach
+    # the child too, or every child shares the user's real cache and serves stale critiques.
+    full_env = {k: v for k, v in os.environ.items() if k not in _ISOLATED_VARS or k == "COACH_CACHE_DIR"}
     full_env["PYTHONPATH"] = str(REPO)
     full_env.update(env or {})
     return subprocess.run(

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from coach import offline
 from coach.models import SCHEMA_VERSION, Answer, Critique, InputError, Span
@@ -66,8 +66,23 @@ def test_span_survives_a_json_round_trip():
 
 
 def _spans(critique: Critique) -> list[tuple[str, Span]]:
-    found = [(f"star.{name}", span) for name, part in critique.star.parts() for span in part.evidence]
-    found += [(f"finding:{f.check}", f.span) for f in critique.findings if f.span is not None]
+    """Every Span anywhere in the critique (evidence, findings, filler spans, later additions)."""
+    found: list[tuple[str, Span]] = []
+
+    def walk(value, where: str) -> None:
+        if isinstance(value, Span):
+            found.append((where, value))
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), f"{where}.{name}")
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}")
+
+    walk(critique, "critique")
     return found
 
 
