@@ -317,4 +317,7 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main() -> None:
+    # coach loads no pydantic plugins; without this, building the first model scans the
+    # entry points of every installed distribution (tens of ms of each start-up).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     sys.exit(run())
