@@ -93,11 +93,7 @@ def _read_bytes(source: str) -> bytes:
     if source == "-":
         data = sys.stdin.buffer.read(MAX_ANSWER_BYTES + 1)
     else:
-        path = Path(source)
-        if not path.exists():
-            raise UnreadableInput(f"{source}: no such file")
-        if path.is_dir():
-            raise UnreadableInput(f"{source}: is a folder")
+        path = existing_file(source)
         try:
             if path.stat().st_size > MAX_ANSWER_BYTES:
                 raise UnreadableInput(_too_large(source))
@@ -107,6 +103,16 @@ def _read_bytes(source: str) -> bytes:
     if len(data) > MAX_ANSWER_BYTES:
         raise UnreadableInput(_too_large(source))
     return data
+
+
+def existing_file(source: str) -> Path:
+    """The file at `source`, or a one-line refusal if it is missing or a folder."""
+    path = Path(source)
+    if not path.exists():
+        raise UnreadableInput(f"{source}: no such file")
+    if path.is_dir():
+        raise UnreadableInput(f"{source}: is a folder")
+    return path
 
 
 def _too_large(source: str) -> str:

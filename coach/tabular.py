@@ -141,13 +141,9 @@ class _Lines:
 
 def _open_lines(source: str) -> _Lines:
     """The file's lines: UTF-8 (BOM or not), else an encoding charset-normalizer is sure of."""
-    from coach.readers import UnreadableInput
+    from coach.readers import UnreadableInput, existing_file
 
-    path = Path(source)
-    if not path.exists():
-        raise UnreadableInput(f"{source}: no such file")
-    if path.is_dir():
-        raise UnreadableInput(f"{source}: is a folder")
+    path = existing_file(source)
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed by _Lines
     except OSError as error:
