@@ -13,7 +13,6 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 from coach.models import Answer, InputError
 
