@@ -254,6 +254,9 @@ def test_a_mostly_junk_reply_falls_back(server, strong):
     server.script(reply(junk))
     critique = grader_for(server).grade(strong)
     assert_fallback(critique, strong, "mostly junk")
+    # Invented quotes and unusable advice are counted apart (bench/llama_local.py reads them).
+    assert "4 of 4 quotes were dropped" in critique.fallback_reason
+    assert "of 5 comments and advice were unusable" in critique.fallback_reason
 
 
 def test_advice_in_another_language_or_unrelated_is_not_printed(server, strong):

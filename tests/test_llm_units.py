@@ -14,6 +14,7 @@ from coach.llm.schema import Review, json_schema, reply_shape
 from coach.llm.verify import AnswerIndex, verify_quotes
 from coach.models import Answer
 from coach.offline import critique as offline_critique
+from conftest import EXAMPLES
 from llm_replies import STRONG_TEXT, strong_review
 
 # --- evidence verification ------------------------------------------------------------------
@@ -49,6 +50,13 @@ def test_fabricated_and_trivial_quotes_are_dropped():
     spans, dropped = verify_quotes(AnswerIndex(ANSWER), ["We shipped on time", "We cut costs by 40%", "we", ""])
     assert [s.text for s in spans] == ["We shipped on time"]
     assert dropped == ["We cut costs by 40%", "we", ""]
+
+
+def test_a_verbatim_quote_of_filler_alone_is_no_evidence():
+    rambling = "So, um, you know, I was kind of the person who did the ordering at the coffee shop."
+    spans, dropped = verify_quotes(AnswerIndex(rambling), ["you know", "kind of", "the ordering at the coffee shop"])
+    assert [s.text for s in spans] == ["the ordering at the coffee shop"]
+    assert dropped == ["you know", "kind of"]
 
 
 def test_a_quote_cut_inside_a_word_is_widened_to_whole_words():
@@ -118,6 +126,15 @@ def test_a_concern_on_a_real_quote_whose_comment_is_junk_is_not_printed():
     critique = assemble(answer, offline_critique(answer), review, model="m", usage=Usage())
     printed = [f.message for f in critique.findings if f.check == "llm"]
     assert printed == [good["problem"]]
+
+
+def test_guard_rejects_an_answer_fragment_as_a_strength_and_a_rewrite_too_short_for_a_story():
+    rambling = (EXAMPLES / "rambling.txt").read_text(encoding="utf-8")
+    guard = Guard(rambling)
+    assert "the coffee shop" in rambling
+    assert not guard.advice_ok("The coffee shop")  # the answer's words, not a strength
+    pasted = "It was a big deal for the regulars. And I think, you know, ordering oat milk mattered."
+    assert len(pasted.split()) < 30 and not guard.rewrite_ok(pasted)
 
 
 def test_guard_rejects_a_rewrite_with_invented_numbers():

@@ -165,15 +165,10 @@ def assemble(
     strengths = _advice(review.strengths, guard, restore, tally)[:MAX_STRENGTHS]
     suggestions = _advice(review.suggestions, guard, restore, tally)[:MAX_SUGGESTIONS]
     rewrite = restore(review.rewrite).strip()
-    tally.total += 1
-    if not guard.rewrite_ok(rewrite):
-        tally.rejected += 1
+    if not tally.prose(guard.rewrite_ok(rewrite)):
         rewrite = None
     if is_junk(tally.rejected, tally.total):
-        raise LLMFailure(
-            f"the reply was mostly junk: {tally.rejected} of {tally.total} quotes and advice "
-            "were not grounded in the answer"
-        )
+        raise LLMFailure(f"the reply was mostly junk: {tally.describe()}")
 
     kept = [f for f in base.findings if not _is_offline_star_verdict(f)]
     findings = kept + star_findings + concerns + _dropped_findings(tally.dropped)
@@ -202,15 +197,35 @@ def assemble(
 
 
 class _Tally:
+    """What of the reply was used: quotes (verbatim or dropped) and prose (kept or rejected)."""
+
     def __init__(self) -> None:
-        self.total = 0
-        self.rejected = 0
+        self.quoted = 0
         self.dropped: list[str] = []
+        self.prose_total = 0
+        self.prose_rejected = 0
 
     def quotes(self, given: int, dropped: list[str]) -> None:
-        self.total += given
-        self.rejected += len(dropped)
+        self.quoted += given
         self.dropped += dropped
+
+    def prose(self, ok: bool) -> bool:
+        self.prose_total += 1
+        self.prose_rejected += not ok
+        return ok
+
+    @property
+    def total(self) -> int:
+        return self.quoted + self.prose_total
+
+    @property
+    def rejected(self) -> int:
+        return len(self.dropped) + self.prose_rejected
+
+    def describe(self) -> str:
+        # Both counts, so a reader (and bench/llama_local.py) can tell invented quotes from bad advice.
+        return (f"{len(self.dropped)} of {self.quoted} quotes were dropped (not in the answer, or empty), "
+                f"{self.prose_rejected} of {self.prose_total} comments and advice were unusable")
 
 
 def _star(review: Review, index: AnswerIndex, restore, tally: _Tally) -> tuple[Star, list[Finding]]:
@@ -264,10 +279,8 @@ def _concerns(review: Review, index: AnswerIndex, guard: Guard, restore, tally: 
         # A real quote does not make the comment on it advice: a small model "explains" a
         # passage by continuing the story or copying the answer back.
         problem = _clip(restore(concern.problem), 240)
-        if guard.comment_ok(problem):
+        if tally.prose(guard.comment_ok(problem)):
             findings.append(Finding(check="llm", severity="warning", message=problem, span=span))
-        else:
-            tally.rejected += 1
     return findings
 
 
@@ -275,11 +288,8 @@ def _advice(items: list[str], guard: Guard, restore, tally: _Tally) -> list[str]
     kept: list[str] = []
     for item in items:
         text = " ".join(restore(item).split())
-        tally.total += 1
-        if guard.advice_ok(text) and text not in kept:
+        if tally.prose(guard.advice_ok(text) and text not in kept):
             kept.append(text)
-        else:
-            tally.rejected += 1
     return kept
 
 
@@ -297,7 +307,7 @@ def _dropped_findings(dropped: list[str]) -> list[Finding]:
         Finding(
             check="evidence",
             severity="info",
-            message=f"Dropped {len(dropped)} quote(s) from the model that are not in the answer "
+            message=f"Dropped {len(dropped)} quote(s) from the model that are not in the answer or say nothing "
             f'(e.g. "{example}").',
         )
     ]

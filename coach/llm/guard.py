@@ -24,6 +24,10 @@ JUNK_MIN_ITEMS = 3
 # than this share of it is the answer copied back, not advice.
 ECHO_MIN_WORDS = 5
 ECHO_SHARE = 0.6
+# Four STAR parts do not fit in fewer words; SmolLM2-135M's "rewrites" were two sentences of
+# the answer pasted together (21 words). (Pasting as such is no sign: a capable model's
+# rewrite of a good answer keeps ~90% of its words in runs of the candidate's phrases.)
+MIN_REWRITE_WORDS = 30
 
 _NUMBER_WORDS = {
     word: str(value)
@@ -56,6 +60,18 @@ _STOPWORDS = {
 }
 _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
 _ALL_STOPWORDS = frozenset().union(*_STOP_SETS.values())
+
+
+# Words that fill speech without carrying content: a quote made only of these and function
+# words ("you know", "kind of like") proves nothing about the answer.
+_EMPTY_WORDS = frozenset(
+    "know mean like guess basically actually really kind sort stuff thing things just yeah okay well "
+    "right literally totally honestly anyway sure maybe something everything anything very much".split()
+)
+
+
+def has_content(text: str) -> bool:
+    return any(w not in _EMPTY_WORDS for w in words(text) if len(w) >= _MIN_CONTENT_LETTERS and w not in _ALL_STOPWORDS)
 
 
 def words(text: str) -> list[str]:
@@ -109,23 +125,30 @@ class Guard:
 
     def echoes_answer(self, said: list[str]) -> bool:
         """Most of the text is one run of the answer's own words: a small model copying the
-        answer back as "advice". Quoting a phrase inside real advice is fine."""
-        longest, size = 0, len(said)
-        for start in range(size):
-            # Only runs longer than the best so far can matter; grow while still in the answer.
-            end = start + longest + 1
-            while end <= size and f" {' '.join(said[start:end])} " in self._answer_words:
-                longest, end = end - start, end + 1
-        return longest >= ECHO_MIN_WORDS and longest > ECHO_SHARE * size
+        answer back as "advice" ("The coffee shop"). Quoting a phrase inside advice is fine."""
+        longest = max(self._copied_runs(said), default=0)
+        return longest == len(said) or (longest >= ECHO_MIN_WORDS and longest > ECHO_SHARE * len(said))
 
     def rewrite_ok(self, text: str) -> bool:
-        """A rewrite: same language, built from the candidate's material, no invented numbers."""
+        """A rewrite: long enough to tell a story, same language, built from the candidate's
+        material, no invented numbers."""
         stems = content_stems(text)
-        if len(words(text)) < 15 or not stems or not self._same_language(text):
+        if len(words(text)) < MIN_REWRITE_WORDS or not stems or not self._same_language(text):
             return False
         if len(stems & self._stems) / len(stems) < MIN_REWRITE_OVERLAP:
             return False
         return not self.invented_numbers(text)
+
+    def _copied_runs(self, said: list[str]) -> list[int]:
+        """Lengths of the runs of `said`, greedy left to right, that appear word for word in the answer."""
+        runs, start = [], 0
+        while start < len(said):
+            end = start
+            while end < len(said) and f" {' '.join(said[start:end + 1])} " in self._answer_words:
+                end += 1
+            runs.append(end - start)
+            start = max(end, start + 1)
+        return [run for run in runs if run]
 
     def invented_numbers(self, text: str) -> list[str]:
         return [n for n in _NUMBER.findall(text) if _plain_number(n) not in self._numbers]

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from coach.llm.guard import has_content
 from coach.models import Span
 
-# A quote shorter than this (in words) proves nothing: "I" or "the team" is in most answers.
+# A quote shorter than this (in words) proves nothing: "I" or "the team" is in most answers;
+# nor does one without a content word ("you know", "and so on"): see guard.has_content.
 MIN_QUOTE_WORDS = 2
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
                        "–": "-", "—": "-", "‑": "-", "−": "-", "\u00a0": " "})
@@ -65,7 +67,7 @@ class AnswerIndex:
     def locate(self, quote: str, *, min_words: int = MIN_QUOTE_WORDS) -> Span | None:
         """The span of the answer that `quote` copies, or None if it is not verbatim."""
         quote = _clean_quote(quote)
-        if len(_WORD.findall(quote)) < min_words:
+        if len(_WORD.findall(quote)) < min_words or not has_content(quote):
             return None
         found = self._find(quote)
         if found is None:
