@@ -91,17 +91,20 @@ def test_wheel_requires_python_3_11(wheel):
 
 @pytest.fixture(scope="module")
 def installed(wheel, tmp_path_factory) -> Path:
-    """The wheel installed into a fresh venv that borrows the already-installed dependencies."""
+    """The wheel installed into a fresh venv that borrows the already-installed dependencies.
+
+    --ignore-installed: a coach already in the system site-packages (CI's `pip install .`)
+    must neither satisfy the install nor be touched by it."""
     target = tmp_path_factory.mktemp("venv") / "env"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(target)
     python = target / "bin" / "python"
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "--ignore-installed", "--quiet", str(wheel)],
         capture_output=True, text=True, timeout=600, env=_clean_env(),
     )
     if result.returncode != 0 and "no such option: --python" in result.stderr:  # pip < 22.3
         result = subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", "--prefix", str(target), str(wheel)],
+            [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", "--quiet", "--prefix", str(target), str(wheel)],
             capture_output=True, text=True, timeout=600, env=_clean_env(),
         )
     assert result.returncode == 0, result.stdout + result.stderr
