@@ -16,8 +16,9 @@ WORD_RE = re.compile(r"[A-Za-z0-9À-ÿ]+(?:['’][A-Za-z]+)*(?:[.,][0-9]+)*%?")
 # A sentence ends at . ! ? (or an ellipsis) followed by space, or at a line break.
 _SENTENCE_END_RE = re.compile(r"(?:[.!?…]+[\"'”’)\]]*)(?=\s|$)|\n\s*\n|\n(?=\s*[-*•]|\s*\d+[.)])")
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co corp approx dept".split()
+    "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co corp approx dept a.m p.m".split()
 )
+_LONGEST_ABBREVIATION = 8
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def _split_sentences(text: str, tokens: list[Token]) -> list[Sentence]:
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    before = re.search(r"([A-Za-z.]+)$", text[:dot])
+    # Only the word before the dot matters; searching all of text[:dot] was quadratic.
+    before = re.search(r"([A-Za-z.]+)$", text[max(0, dot - _LONGEST_ABBREVIATION) : dot])
     return bool(before) and before.group(1).lower() in _ABBREVIATIONS
 
 

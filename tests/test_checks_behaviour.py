@@ -87,10 +87,7 @@ def test_situation_is_found_without_the_word_situation(sentence):
         "We needed to move every customer to the new billing system by March.",
         "The goal was to open the second shop before the summer.",
         "My role was to coordinate the four vendors.",
-        pytest.param(
-            'I was in charge of the night shift at a care home.',
-            marks=pytest.mark.xfail(strict=True, reason='"in charge of" states a responsibility but is not a task cue'),
-        ),
+        'I was in charge of the night shift at a care home.',
     ],
 )
 def test_task_is_found_without_the_word_task(sentence):
@@ -346,22 +343,10 @@ def test_short_sentences_are_not_long():
         "My manager left suddenly, and the team had no lead for two months.",
         "The client kept changing the requirements every week.",
         "My boss was very demanding, which pushed me to prepare better.",
-        pytest.param(
-            'The client rejected our first design.',
-            marks=pytest.mark.xfail(strict=True, reason='a client turning down a design is a plain fact; "rejected" alone is read as a judgement'),
-        ),
-        pytest.param(
-            'Our biggest customer cancelled the contract after a billing error.',
-            marks=pytest.mark.xfail(strict=True, reason='a cancelled contract is a plain fact; "cancelled"/"error" are read as a judgement of the customer'),
-        ),
-        pytest.param(
-            'A colleague and I argued about the schema, so I wrote up both options.',
-            marks=pytest.mark.xfail(strict=True, reason='a disagreement told constructively ("argued … so I wrote up both options") is not blame'),
-        ),
-        pytest.param(
-            'The customer was furious because his order arrived broken.',
-            marks=pytest.mark.xfail(strict=True, reason='describing an upset customer neutrally is not negative; "furious" describes his state, not a judgement of him'),
-        ),
+        'The client rejected our first design.',
+        'Our biggest customer cancelled the contract after a billing error.',
+        'A colleague and I argued about the schema, so I wrote up both options.',
+        'The customer was furious because his order arrived broken.',
     ],
 )
 def test_neutral_hardship_is_not_negativity(sentence):
@@ -386,22 +371,10 @@ def test_a_client_threatening_to_leave_is_not_negativity():
         "He kept blaming everyone else for his own mistakes.",
         "That company was a mess and nobody knew what they were doing.",
         "The client was a nightmare to deal with.",
-        pytest.param(
-            'My team lead was a complete joke.',
-            marks=pytest.mark.xfail(strict=True, reason='calling a person "a joke" is an insult; only "management … was a joke" is caught'),
-        ),
-        pytest.param(
-            'Management only cared about money and treated us like robots.',
-            marks=pytest.mark.xfail(strict=True, reason='a complaint about management ("only cared about money", "treated us like robots") is missed'),
-        ),
-        pytest.param(
-            'My coworker was constantly late and never did any real work.',
-            marks=pytest.mark.xfail(strict=True, reason='blaming a coworker ("never did any real work") is missed'),
-        ),
-        pytest.param(
-            'My manager played favourites and ignored everyone else.',
-            marks=pytest.mark.xfail(strict=True, reason='"played favourites" is a complaint; only "favouritism" is listed'),
-        ),
+        'My team lead was a complete joke.',
+        'Management only cared about money and treated us like robots.',
+        'My coworker was constantly late and never did any real work.',
+        'My manager played favourites and ignored everyone else.',
     ],
 )
 def test_blame_insult_and_complaint_about_others_is_negativity(sentence):
@@ -449,10 +422,7 @@ def test_each_negative_sentence_is_counted():
         "We onboarded 3 new clients.",
         "I answered every ticket within 24 hours.",
         "Revenue rose 12 percent.",
-        pytest.param(
-            'I manage a budget of 2 million.',
-            marks=pytest.mark.xfail(strict=True, reason='an amount ("a budget of 2 million") without a currency sign is missed'),
-        ),
+        'I manage a budget of 2 million.',
     ],
 )
 def test_numbers_percentages_money_durations_and_counts_are_specific(sentence):

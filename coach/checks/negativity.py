@@ -40,7 +40,8 @@ _NEUTRAL_DIFFICULTY = frozenset(
     struggle limited limitations broke broken cut cuts no not never hurt sick illness fired
     terminated threatening threatened threat waste wasted wasting trouble weakness weaknesses
     pain critical criticism critique feedback urgent emergency fear afraid worry obstacle
-    obstacles""".split()
+    obstacles rejected reject rejection cancelled canceled cancel cancellation error errors
+    argued argue argument arguments furious anxious annoyed irate outage outages""".split()
 )
 # Insults and blame: one of these about another person makes the answer negative.
 _INSULTS = compile_phrases(
@@ -49,7 +50,7 @@ _INSULTS = compile_phrases(
         "toxic", "stupid", "dumb", "annoying", "arrogant", "ridiculous", "pathetic", "hopeless",
         "micromanager", "micromanaged", "micromanaging", "micro-manager", "micro-managed",
         "micro-managing", "controlling", "disorganized", "disorganised", "messy", "a mess",
-        "a nightmare", "a joke", "terrible", "awful", "horrible", "worst", "the worst", "hated",
+        "a nightmare", "a joke", "a complete joke", "a total joke", "a bad joke", "terrible", "awful", "horrible", "worst", "the worst", "hated",
         "hate", "unprofessional", "unreasonable", "unfair", "disrespectful", "selfish",
         "dishonest", "liar", "liars", "lied", "backstabbing", "favoritism", "favouritism",
         "took credit", "takes credit", "threw me under the bus", "blamed me", "blamed everyone",
@@ -61,7 +62,9 @@ _INSULTS = compile_phrases(
         "head games", "power trip", "no idea what", "had no clue", "no clue",
         "didn't know what they were doing", "didn't know what he was doing",
         "didn't know what she was doing", "other people's mistakes", "cleaning up after",
-        "held me back", "holding me back",
+        "held me back", "holding me back", "only cared about", "treated us like", "treated me like",
+        "never did any", "never did anything", "never did their job", "constantly late", "always late",
+        "played favourites", "played favorites", "playing favourites", "playing favorites",
     ]
 )
 # Grievances: milder, negative when they dominate the answer.

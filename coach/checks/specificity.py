@@ -22,7 +22,7 @@ _COUNTED = (
     r"dollars?|euros?|pounds?|teams?|departments?|releases?|features?|applications?|candidates?|"
     r"hires?|vendors?|suppliers?|patients?|warehouses?|options?|servers?|stakeholders?|records?"
 )
-_UNIT = rf"%|percent|per\s*cent|x\b|k\b|m\b|bn\b|s\b|ms\b|hrs?\b|mins?\b|times|{_DURATION}|{_COUNTED}"
+_UNIT = rf"%|percent|per\s*cent|x\b|k\b|m\b|bn\b|thousand\b|million\b|billion\b|s\b|ms\b|hrs?\b|mins?\b|times|{_DURATION}|{_COUNTED}"
 _EFFORT = r"in|within|over|after|under|than|about|around|roughly|nearly|almost|just|only|by|took|takes|from|to"
 # A quantity: money, a percentage, a number with what it counts, or how long an effort took.
 # Years, ordinals, ages, tenure ("for three months") and small loose counts ("two members")

@@ -69,7 +69,7 @@ _TASK_RE = re.compile(
     | \b(?:i|we)\s+(?:was|were)\s+(?:asked|assigned|tasked|charged|responsible|expected|told|given|in\ charge|hired|brought\ in)\s+(?:to|with|for)\b
     | \b(?:i|we)\s+(?:needed|had|wanted|set\ out|aimed)\s+to\s+(?!be\b)
     | \bit\s+was\s+(?:my|up\ to\ me|on\ me)\b
-    | \b(?:i|we)\s+(?:was|were)\s+responsible\b
+    | \b(?:i|we)\s+(?:was|were)\s+(?:responsible|in\ charge|accountable)\b
     | \b(?:i|we)\s+had\s+(?:about|only|just|less\ than|under)?\s*(?:a|an|one|two|three|four|five|six|\d+)\s+(?:days?|weeks?|months?|hours?)\s+to\b
     | \bthe\s+(?:goal|aim|objective|target|deadline)\s+was\b
     | \bso\s+that\s+(?:we|i)\s+could\b
