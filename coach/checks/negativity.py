@@ -88,6 +88,8 @@ _PRONOUN_TARGET_WINDOW = 4
 # Mild judgements make the answer negative when they fill this share of its sentences.
 MILD_SHARE = 1 / 3
 _LEXICON_FILE = "vader_lexicon.txt"
+# A lexicon line is "word<TAB>mean valence<TAB>…"; one regex pass beats splitting 7,500 lines.
+_NEGATIVE_ENTRY = re.compile(r"^([^\t\n]+)\t(-[0-9.]+)\t", re.MULTILINE)
 # Questions about a past job make its people the implicit subject of every sentence.
 _ASKS_ABOUT_EMPLOYER = re.compile(
     r"(?i)\b(?:boss|manager|supervisor|employer|co-?workers?|colleagues?|leav(?:e|ing)|left|dislike|like\s+least|last\s+(?:job|position|role|company))\b"
@@ -101,15 +103,10 @@ class NegativityOutcome(Outcome):
 
 @cache
 def _valences() -> dict[str, float]:
-    # Read VADER's lexicon as data; importing vaderSentiment itself pulls in `requests`.
+    """VADER's negative words and their valence (only those are ever looked up)."""
+    # Read the lexicon as data; importing vaderSentiment itself pulls in `requests`.
     text = resources.files("vaderSentiment").joinpath(_LEXICON_FILE).read_text(encoding="utf-8")
-    valences = {}
-    for line in text.splitlines():
-        word, _, rest = line.partition("\t")
-        value = rest.partition("\t")[0]
-        if word and value:
-            valences[word] = float(value)
-    return valences
+    return {word: float(value) for word, value in _NEGATIVE_ENTRY.findall(text)}
 
 
 @dataclass
