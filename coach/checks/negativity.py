@@ -67,6 +67,11 @@ _INSULTS = compile_phrases(
         "played favourites", "played favorites", "playing favourites", "playing favorites",
     ]
 )
+# Insults that are themselves names for people, so they need no other target.
+_INSULTING_NAMES = compile_phrases(
+    ["jerk", "jerks", "idiot", "idiots", "moron", "morons", "clown", "clowns", "liar", "liars",
+     "toxic people", "lazy people", "incompetent people", "losers", "dinosaurs"]
+)
 # Grievances: milder, negative when they dominate the answer.
 _GRIEVANCES = compile_phrases(
     [
@@ -121,7 +126,9 @@ def judge(sentence: Sentence, implicit_target: bool = False) -> Judgement | None
     lower = sentence.lower
     targets = [m.start() for m in _TARGET.finditer(lower)]
     if not targets and not implicit_target:
-        return None
+        # "idiots like that": some insults name the people they insult.
+        names = [m.group() for m in _INSULTING_NAMES.finditer(lower)]
+        return Judgement(sentence, names, strong=True) if names else None
     insults = [m.group() for m in _INSULTS.finditer(lower) if not _IMMEDIATE_NEGATION.search(lower[: m.start()])]
     if insults:
         return Judgement(sentence, insults, strong=True)
@@ -196,6 +203,7 @@ CHECK = Check(
         "The whole team was useless and never listened to me.",
         "My manager took credit for everything I did.",
         "Honestly the clients there were stupid and annoying.",
+        "It was impossible to work with idiots like that.",
     ),
     passes=(
         "The project was three weeks behind when I joined.",
