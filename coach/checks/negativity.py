@@ -70,7 +70,7 @@ _INSULTS = compile_phrases(
 # Insults that are themselves names for people, so they need no other target.
 _INSULTING_NAMES = compile_phrases(
     ["jerk", "jerks", "idiot", "idiots", "moron", "morons", "clown", "clowns", "liar", "liars",
-     "toxic people", "lazy people", "incompetent people", "losers", "dinosaurs"]
+     "toxic people", "lazy people", "incompetent people", "losers"]
 )
 # Grievances: milder, negative when they dominate the answer.
 _GRIEVANCES = compile_phrases(
