@@ -95,10 +95,13 @@ def test_a_batch_through_llama_cpp_is_valid_verbatim_and_honest(llama, tmp_path)
 
         if critique["engine"] == "llm":
             assert critique["fallback_reason"] is None and critique["model"] == llama.model
-            # What the model wrote and coach printed is grounded in this answer.
+            # What the model wrote and coach printed is grounded in this answer: it quotes it,
+            # and every strength and concern passed the guard.
+            evidence = [part["evidence"] for part in critique["star"].values()]
+            assert any(evidence) or any(f["check"] == "llm" for f in critique["findings"]), critique
             guard = Guard(answer.text, answer.question)
-            assert all(guard.advice_ok(item) for item in critique["strengths"]), critique["strengths"]
-            assert all(f["span"] for f in critique["findings"] if f["check"] == "llm")
+            assert all(guard.strength_ok(item) for item in critique["strengths"]), critique["strengths"]
+            assert all(f["span"] and guard.comment_ok(f["message"]) for f in critique["findings"] if f["check"] == "llm")
         else:
             assert critique["engine"] == "offline" and critique["fallback_reason"], critique
             assert f"{path}: LLM engine failed ({critique['fallback_reason']}" in result.stderr

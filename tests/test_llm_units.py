@@ -137,6 +137,34 @@ def test_guard_rejects_an_answer_fragment_as_a_strength_and_a_rewrite_too_short_
     assert len(pasted.split()) < 30 and not guard.rewrite_ok(pasted)
 
 
+def test_guard_hears_the_candidate_speaking_mid_sentence_but_not_in_quotes():
+    guard = Guard(STRONG_TEXT)
+    story = "The client had threatened to walk away and we were able to negotiate a second server for our team."
+    assert not guard.advice_ok(story)
+    assert guard.advice_ok("Say 'I' instead of 'we' when you describe the staging server work.")
+    assert guard.advice_ok('Replace "we shipped" with what you did: "I negotiated a second server".')
+
+
+def test_a_strength_cannot_praise_a_number_the_answer_does_not_have():
+    guard = Guard(STRONG_TEXT)
+    assert guard.strength_ok("Concrete stakes: the 40 warehouses and the renewal of the contract.")
+    assert not guard.strength_ok("Concrete stakes: the 400 warehouses and the renewal of the contract.")
+    assert guard.advice_ok("Say how many test runs waited on the staging server, e.g. 120 a day.")
+
+
+def test_a_reply_that_quotes_nothing_from_the_answer_is_not_a_critique_of_it():
+    from coach.llm.client import LLMFailure
+    from coach.llm.critic import assemble
+    from coach.models import Usage
+
+    answer = Answer(text=STRONG_TEXT, source="strong")
+    unquoted = {"quotes": [], "present": True, "rating": 4}
+    review = Review.model_validate(strong_review() | {part: unquoted for part in ("situation", "task", "action", "result")}
+                                   | {"concerns": []})
+    with pytest.raises(LLMFailure, match="quoted nothing from the answer"):
+        assemble(answer, offline_critique(answer), review, model="m", usage=Usage())
+
+
 def test_guard_rejects_a_rewrite_with_invented_numbers():
     guard = Guard(STRONG_TEXT)
     rewrite = strong_review()["rewrite"]

@@ -162,13 +162,17 @@ def assemble(
     star, star_findings = _star(review, index, restore, tally)
     ratings = review.ratings() | {name: part.rating for name, part in star.parts()}
     concerns = _concerns(review, index, guard, restore, tally)
-    strengths = _advice(review.strengths, guard, restore, tally)[:MAX_STRENGTHS]
-    suggestions = _advice(review.suggestions, guard, restore, tally)[:MAX_SUGGESTIONS]
+    strengths = _advice(review.strengths, guard.strength_ok, restore, tally)[:MAX_STRENGTHS]
+    suggestions = _advice(review.suggestions, guard.advice_ok, restore, tally)[:MAX_SUGGESTIONS]
     rewrite = restore(review.rewrite).strip()
     if not tally.prose(guard.rewrite_ok(rewrite)):
         rewrite = None
     if is_junk(tally.rejected, tally.total):
         raise LLMFailure(f"the reply was mostly junk: {tally.describe()}")
+    if tally.verified == 0:
+        # Judgements that point at nothing in the answer are not a critique of it, however
+        # fluent the advice (SmolLM2 gave no quote and praised events it made up).
+        raise LLMFailure(f"the reply quoted nothing from the answer: {tally.describe()}")
 
     kept = [f for f in base.findings if not _is_offline_star_verdict(f)]
     findings = kept + star_findings + concerns + _dropped_findings(tally.dropped)
@@ -217,6 +221,10 @@ class _Tally:
     @property
     def total(self) -> int:
         return self.quoted + self.prose_total
+
+    @property
+    def verified(self) -> int:
+        return self.quoted - len(self.dropped)
 
     @property
     def rejected(self) -> int:
@@ -284,11 +292,11 @@ def _concerns(review: Review, index: AnswerIndex, guard: Guard, restore, tally: 
     return findings
 
 
-def _advice(items: list[str], guard: Guard, restore, tally: _Tally) -> list[str]:
+def _advice(items: list[str], usable: Callable[[str], bool], restore, tally: _Tally) -> list[str]:
     kept: list[str] = []
     for item in items:
         text = " ".join(restore(item).split())
-        if tally.prose(guard.advice_ok(text) and text not in kept):
+        if tally.prose(usable(text) and text not in kept):
             kept.append(text)
     return kept
 

@@ -115,6 +115,11 @@ class Guard:
         """A strength or suggestion: advice (not a story), same language, about this answer."""
         return self.comment_ok(text) and bool(content_stems(text) & self._stems)
 
+    def strength_ok(self, text: str) -> bool:
+        """A strength is advice about what the answer already has: no number it does not have.
+        (A suggestion may fairly give an example figure to add.)"""
+        return self.advice_ok(text) and not self.invented_numbers(text)
+
     def comment_ok(self, text: str) -> bool:
         """What the model says about a passage (a concern's problem) or the answer: spoken to the
         candidate, not as them; same language; its own words, not the answer copied back."""
@@ -159,8 +164,16 @@ class Guard:
 
 
 def _speaks_as_candidate(text: str, said: list[str]) -> bool:
-    # '"We" hides your part' quotes the candidate; 'We shipped it early' is the candidate.
-    return said[0] in _NARRATOR and not text.lstrip().startswith(_QUOTE_MARKS)
+    # '"We" hides your part' quotes the candidate; 'We shipped it early' is the candidate, and so
+    # is '…the client walked away and we were able to negotiate…' (two first-person words outside
+    # quotation marks: advice to the candidate says "you", and quotes their "I" and "we").
+    if said[0] in _NARRATOR and not text.lstrip().startswith(_QUOTE_MARKS):
+        return True
+    unquoted = words(_QUOTED.sub(" ", text))
+    return sum(word in _NARRATOR for word in unquoted) >= 2
+
+
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|‘[^’]*’(?!\w)|(?<!\w)\'[^\']*\'(?!\w)')
 
 
 _QUOTE_MARKS = ('"', "'", "“", "‘", "«", "`")
