@@ -82,7 +82,7 @@ def run(base_url: str, model: str, paths: list[str], timeout: float) -> list[tup
 
 def report(results: list[tuple[float, dict]], base_url: str, model: str) -> None:
     print(f"{len(results)} answers via {base_url} (model {model}), one at a time\n")
-    print(f"{'answer':<22} {'seconds':>7} {'engine':<8} {'requests':>8} {'tokens out':>10} {'dropped':>7}  reason")
+    print(f"{'answer':<28} {'seconds':>7} {'engine':<8} {'requests':>8} {'tokens out':>10} {'dropped':>7}  reason")
     engines, dropped_by_engine, quotes_in_junk = Counter(), Counter(), 0
     for seconds, critique in results:
         dropped, quoted = dropped_quotes(critique)
@@ -90,7 +90,7 @@ def report(results: list[tuple[float, dict]], base_url: str, model: str) -> None
         quotes_in_junk += quoted or 0
         usage = critique.get("usage") or {}
         engines[critique["engine"]] += 1
-        print(f"{Path(critique['source']).name:<22} {seconds:>7.1f} {critique['engine']:<8} "
+        print(f"{Path(critique['source']).name:<28} {seconds:>7.1f} {critique['engine']:<8} "
               f"{usage.get('requests', 0):>8} {usage.get('completion_tokens', 0):>10} {dropped:>7}  "
               f"{critique.get('fallback_reason') or ''}")
     seconds = [s for s, _ in results]
