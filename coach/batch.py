@@ -111,10 +111,10 @@ def _grade_concurrently(items, grader, pool: Executor, lookup: _Lookup, window: 
                 exhausted = True
             elif isinstance(item, InputError):
                 finished[index] = Graded(None, item)
-            elif (cached := lookup.get(item)) is not None:
-                finished[index] = Graded(item, cached)
             else:
-                running[pool.submit(_grade_and_store, grader, item, lookup)] = (index, item)
+                # The cache lookup runs in the worker too: in this loop it waited on the
+                # workers' writes and held back every dispatch.
+                running[pool.submit(_cached_or_graded, grader, item, lookup)] = (index, item)
         while next_out in finished:
             yield finished.pop(next_out)
             next_out += 1
@@ -126,6 +126,11 @@ def _grade_concurrently(items, grader, pool: Executor, lookup: _Lookup, window: 
         for future in done:
             index, answer = running.pop(future)
             finished[index] = Graded(answer, future.result())  # never raises
+
+
+def _cached_or_graded(grader: Grader, answer: Answer, lookup: _Lookup) -> Result:
+    cached = lookup.get(answer)
+    return cached if cached is not None else _grade_and_store(grader, answer, lookup)
 
 
 def _grade_and_store(grader: Grader, answer: Answer, lookup: _Lookup) -> Result:
