@@ -646,3 +646,12 @@ def test_numbers_raise_the_score_of_a_vague_answer():
 def test_a_missing_result_lowers_the_score():
     without_result = STRONG[: STRONG.index(" As a result")]
     assert critique(without_result).score < critique(STRONG).score
+
+
+def test_a_question_that_asks_for_no_story_is_not_marked_down_part_by_part():
+    text = "I want to grow into a team lead role, and this position offers exactly that next step for me."
+    leaving = registry()["star"].run(Document(text, "Why are you leaving your current job?"))
+    assert [(f.severity, f.message) for f in leaving.findings] == [("info", "No example backs this answer up.")]
+    story = registry()["star"].run(Document(text, "Tell me about a time you led a team."))
+    missing = {f.message for f in story.findings if f.severity in ("warning", "problem")}
+    assert {"No clear Action in the answer.", "No clear Result in the answer."} <= missing

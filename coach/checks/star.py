@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from coach import topics
 from coach.checks import Check, Outcome
 from coach.checks.specificity import quantity_spans
+from coach.questions import asks_for_story
 from coach.models import STAR_PARTS, Finding, Span, Star, StarPart
 from coach.text import Document, Sentence
 
@@ -200,9 +201,9 @@ _MISSING_ADVICE = {
 
 
 def _findings(star: Star, i_actions: int, we_actions: int, document: Document) -> list[Finding]:
-    findings = []
+    findings = [] if asks_for_story(document.question) else _story_optional_findings(star)
     for name, part in star.parts():
-        if not part.present:
+        if not part.present and asks_for_story(document.question):
             severity = "warning" if name in ("task", "situation") else "problem"
             findings.append(
                 Finding(
@@ -223,6 +224,20 @@ def _findings(star: Star, i_actions: int, we_actions: int, document: Document) -
             )
         )
     return findings
+
+
+def _story_optional_findings(star: Star) -> list[Finding]:
+    """A question that asks for no story ("Why are you leaving?") is not marked down per part."""
+    if star.action.present and star.result.present:
+        return []
+    return [
+        Finding(
+            check="star",
+            severity="info",
+            message="No example backs this answer up.",
+            suggestion="Add one short example: what you did and how it turned out.",
+        )
+    ]
 
 
 def _first_we_span(document: Document) -> Span | None:
