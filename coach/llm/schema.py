@@ -9,6 +9,7 @@ writes the score (coach.rubric.score does, from these ratings).
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +58,19 @@ class Review(_Strict):
     def ratings(self) -> dict[str, int]:
         names = (*STAR_PARTS, *OTHER_CRITERIA)
         return {name: getattr(self, name).rating for name in names}
+
+
+@cache
+def strict_response_format() -> dict:
+    """The strict `json_schema` response format, built once per process.
+
+    Review is already strict (every field required, extra keys forbidden), so its pydantic
+    schema is what OpenAI's strict mode asks for.
+    """
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": Review.__name__, "strict": True, "schema": Review.model_json_schema()},
+    }
 
 
 def json_schema() -> dict:
