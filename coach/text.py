@@ -57,10 +57,6 @@ class Document:
         self.tokens = [Token(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
         self.sentences = _split_sentences(text, self.tokens)
 
-    @cached_property
-    def lower(self) -> str:
-        return self.text.lower().replace("’", "'")
-
     @property
     def word_count(self) -> int:
         return len(self.tokens)
@@ -109,10 +105,6 @@ def _attach_tokens(sentences: list[Sentence], tokens: list[Token]) -> None:
         while index < len(tokens) and tokens[index].end <= sentence.end:
             sentence.tokens.append(tokens[index])
             index += 1
-
-
-def find_phrases(sentence_lower: str, phrases: re.Pattern[str]) -> list[re.Match[str]]:
-    return list(phrases.finditer(sentence_lower))
 
 
 def compile_phrases(phrases: list[str] | tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:

@@ -201,9 +201,10 @@ _MISSING_ADVICE = {
 
 
 def _findings(star: Star, i_actions: int, we_actions: int, document: Document) -> list[Finding]:
-    findings = [] if asks_for_story(document.question) else _story_optional_findings(star)
+    story_required = asks_for_story(document.question)
+    findings = [] if story_required else _story_optional_findings(star)
     for name, part in star.parts():
-        if not part.present and asks_for_story(document.question):
+        if not part.present and story_required:
             severity = "warning" if name in ("task", "situation") else "problem"
             findings.append(
                 Finding(
