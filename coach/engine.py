@@ -195,22 +195,3 @@ class Grader:
             return LLMCritic(endpoint, prompts_dir=self.options.prompts_dir, redact=self.options.redact)
         except PromptError as error:
             raise ConfigError(str(error)) from None
-
-
-_graders: dict[GradeOptions, Grader] = {}
-_graders_lock = threading.Lock()
-
-
-def grade(answer: Answer, options: GradeOptions) -> Critique:
-    """Grade one answer; the Grader for these options is built once and reused."""
-    with _graders_lock:
-        grader = _graders.get(options)
-        if grader is None:
-            grader = _graders[options] = Grader(options, notify=_stderr_notice, announce_choice=False)
-    return grader.grade(answer)
-
-
-def _stderr_notice(message: str) -> None:
-    import sys
-
-    print(f"coach: note: {message}", file=sys.stderr, flush=True)
