@@ -126,7 +126,8 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
         grader = _grader(options)
         if grader is None:
             return EXIT_USAGE
-        return batch.run(items, grader.grade, _engine_fingerprint(options), jobs, no_cache)
+        llm = grader.engine == "llm"
+        return batch.run(items, grader.grade, llm, _cache_fingerprint(options) if llm and not no_cache else None, jobs)
     except UnreadableInput as error:
         _error(str(error))
         return EXIT_USAGE
@@ -138,12 +139,15 @@ def _format_for_output(output: str | None) -> str | None:
     return format_for(output) if output and output != "-" else "text"
 
 
-def _engine_fingerprint(options) -> dict | None:
-    """What decides a critique besides the answer, for cache keys; None: do not cache."""
+def _cache_fingerprint(options) -> dict:
+    """What decides an LLM critique besides the answer: the cache's key material.
+
+    Only LLM runs are cached: the offline engine takes milliseconds, and caching it would
+    only risk stale results when its rules change.
+    """
     from coach import engine
 
-    fingerprint = getattr(engine, "fingerprint", None)
-    return fingerprint(options) if fingerprint else None
+    return engine.fingerprint(options)
 
 
 class _BatchRun:
@@ -153,15 +157,14 @@ class _BatchRun:
         self.paths, self.single, self.output_format = list(paths), single, output_format
         self.output, self.fail_under, self.no_progress = output, fail_under, no_progress
 
-    def run(self, items, grader, fingerprint, jobs, no_cache) -> int:
+    def run(self, items, grader, llm: bool, fingerprint: dict | None, jobs) -> int:
+        """`fingerprint` is None when nothing is to be cached."""
         from coach import batch, progress
         from coach.render.writers import open_writer
 
-        llm = fingerprint is not None and fingerprint.get("engine") == "llm"
-        # The offline engine takes milliseconds: caching it would only risk stale results
-        # when its rules change. It stays in this process: a process pool measured no
-        # faster for 10,000 answers (bench/batch_offline.py --processes).
-        cache = _open_cache() if llm and not no_cache else None
+        cache = _open_cache() if fingerprint is not None else None
+        # The offline engine stays in this process, one answer at a time: a process pool
+        # measured no faster for 10,000 answers (bench/batch_offline.py --processes).
         jobs = (jobs or 8) if llm else 1
         try:
             out_context = self._open_output()
