@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from coach.models import Finding
 from coach.text import Document
@@ -31,6 +32,7 @@ class Check:
     passes: tuple[str, ...]
 
 
+@cache
 def registry() -> dict[str, Check]:
     # Imported here so each check module stays importable on its own.
     from coach.checks import (
