@@ -60,6 +60,8 @@ def run(server: OpenAIServer, clock: Clock, answers: Path, out: Path, cache: Pat
         sys.exit(f"coach exited {result.returncode}:\n{result.stderr[-3000:]}")
     span = (clock.last_out - clock.first_in) if clock.first_in is not None else 0.0
     return {
+        "to_first_request": (clock.first_in - start) if clock.first_in is not None else None,
+        "after_last_reply": (start + wall - clock.last_out) if clock.last_out is not None else None,
         "requests": server.count - before,
         "wall": wall,
         "span": span,
@@ -86,6 +88,8 @@ def main() -> None:
             span = f"grading span {r['span']:.2f} s = {r['span'] / ideal:.2f}x ideal" if r["requests"] else "no grading span"
             print(f"{name:<11} requests {r['requests']:>4}   wall {r['wall']:.2f} s ({r['wall'] / ideal:.2f}x ideal)   {span}   "
                   f"{r['answers']} answers, {r['cached']} cached, {r['fallbacks']} fallbacks")
+            if r["requests"]:
+                print(f"{'':<11} start to first request {r['to_first_request']:.2f} s, last reply to exit {r['after_last_reply']:.2f} s")
 
 
 if __name__ == "__main__":
