@@ -208,6 +208,22 @@ def test_truncated_json_with_finish_reason_length_falls_back(server, strong):
     assert_fallback(critique, strong, "cut off", "finish_reason=length")
 
 
+def test_a_200_that_is_not_a_chat_completion_falls_back_naming_it(server, strong):
+    # A proxy's HTML page or a JSON list with status 200: not retried, said plainly.
+    server.script(Step(status=200, body="<html>gateway says hi</html>"))
+    critique = grader_for(server).grade(strong)
+    assert_fallback(critique, strong, "not a chat completion", "gateway says hi")
+    assert server.count == 1
+
+
+def test_a_completion_with_no_choices_is_re_asked_then_falls_back(server, strong):
+    server.script(Step(status=200, body={"choices": [], "usage": {"total_tokens": 7}}),
+                  Step(status=200, body={"choices": [], "usage": "junk"}))
+    critique = grader_for(server).grade(strong)
+    assert_fallback(critique, strong, "no choices")
+    assert critique.usage.requests == 2 and critique.usage.total_tokens == 7
+
+
 def test_a_refusal_falls_back(server, strong):
     server.script(refusal("I can't assist with grading this."))
     critique = grader_for(server).grade(strong)
