@@ -185,11 +185,16 @@ def _distribution(histogram: list[int]) -> list[tuple[str, int]]:
 
 
 class _StoryIndex:
-    """Bottom-k sketches of each answer's phrases; pairs found through shared smallest hashes."""
+    """Bottom-k sketches of each answer's phrases; pairs found through shared smallest hashes.
+
+    Each answer is matched as it is added (the batch is still grading), so the summary at
+    the end costs nothing; only first tellings (leaders) keep their sketch."""
 
     def __init__(self):
         self.sources: list[str] = []
-        self.sketches: list[array] = []
+        self.leader_of: list[int] = []
+        self.leader_sketches: dict[int, array] = {}
+        self.buckets: dict[int, list[int]] = {}  # hash -> leaders whose sketch starts with it
 
     def add(self, text: str, source: str) -> None:
         words = [w for w in _WORD.findall(text.lower().replace("’", "'")) if w not in _STOP]
@@ -197,31 +202,31 @@ class _StoryIndex:
         if len(shingles) < _MIN_SHINGLES:
             return
         hashes = {zlib.crc32(s.encode("utf-8")) for s in shingles}
+        sketch = array("I", sorted(heapq.nsmallest(_SKETCH_SIZE, hashes)))
+        index = len(self.sources)
         self.sources.append(source)
-        self.sketches.append(array("I", sorted(heapq.nsmallest(_SKETCH_SIZE, hashes))))
+        leader = self._leader_for(sketch)
+        self.leader_of.append(index if leader is None else leader)
+        if leader is None:
+            self.leader_sketches[index] = sketch
+            for value in sketch[:_INDEXED]:
+                members = self.buckets.setdefault(value, [])
+                if len(members) < 20:  # a phrase in every answer says nothing about stories
+                    members.append(index)
+
+    def _leader_for(self, sketch: array) -> int | None:
+        """The first earlier telling of this story; answers join a leader, never a chain of
+        look-alikes, so groups stay meaningful."""
+        for value in sketch[:_INDEXED]:
+            for j in self.buckets.get(value, ()):
+                if overlap(sketch, self.leader_sketches[j]) >= SAME_STORY_OVERLAP:
+                    return j
+        return None
 
     def groups(self) -> list[list[str]]:
-        """Each group: a first telling (its leader) and the later answers that retell it.
-        Answers join a leader, never a chain of look-alikes, so groups stay meaningful."""
-        leader_of: list[int] = []
-        buckets: dict[int, list[int]] = {}  # hash -> leaders whose sketch starts with it
-        for i, sketch in enumerate(self.sketches):
-            leader = i
-            for value in sketch[:_INDEXED]:
-                for j in buckets.get(value, ()):
-                    if overlap(sketch, self.sketches[j]) >= SAME_STORY_OVERLAP:
-                        leader = j
-                        break
-                if leader != i:
-                    break
-            leader_of.append(leader)
-            if leader == i:
-                for value in sketch[:_INDEXED]:
-                    members = buckets.setdefault(value, [])
-                    if len(members) < 20:  # a phrase in every answer says nothing about stories
-                        members.append(i)
+        """Each group: a first telling (its leader) and the later answers that retell it."""
         grouped: dict[int, list[str]] = {}
-        for i, leader in enumerate(leader_of):
+        for i, leader in enumerate(self.leader_of):
             grouped.setdefault(leader, []).append(self.sources[i])
         return sorted((g for g in grouped.values() if len(g) > 1), key=lambda g: -len(g))
 
