@@ -2,11 +2,15 @@
 
     python bench/batch_llm.py                     # 200 answers, 0.25 s per reply, --jobs 16
 
-Runs the real command twice with an empty cache folder:
+Runs the real command, each cold run in a fresh interpreter with an empty cache folder:
     coach critique answers.jsonl --jobs 16 --format jsonl -o out.jsonl --no-progress
-and prints, for each run, the requests the server received (counted on the server), the
-command's wall time, and the grading span (first request in to last reply out, measured on
-the server) against the ideal ceil(N / jobs) * delay. The second run should send 0 requests.
+then once more on the filled cache (it should send 0 requests). For each run it prints the
+requests the server received (counted on the server) and the command's wall time against
+the ideal ceil(N / jobs) * delay, split into:
+  start-up  process start to the first request (interpreter, coach, `import openai`, client);
+  grading   the first request in to the process's exit: the batch itself;
+  span      first request in to last reply out, as the server saw it.
+`import openai` alone in a fresh interpreter is timed too: start-up does not shrink with N.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import argparse
 import json
 import math
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,11 +77,28 @@ def run(server: OpenAIServer, clock: Clock, answers: Path, out: Path, cache: Pat
     }
 
 
+def import_openai_seconds(runs: int = 3) -> float:
+    code = "import time; t = time.perf_counter(); import openai; print(time.perf_counter() - t)"
+    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+             for _ in range(runs)]
+    return statistics.median(times)
+
+
+def report(name: str, r: dict, ideal: float) -> None:
+    print(f"{name:<11} requests {r['requests']:>4}   wall {r['wall']:.2f} s = {r['wall'] / ideal:.2f}x ideal   "
+          f"{r['answers']} answers, {r['cached']} cached, {r['fallbacks']} fallbacks")
+    if r["requests"]:
+        grading = r["wall"] - r["to_first_request"]
+        print(f"{'':<11} start-up {r['to_first_request']:.2f} s | grading {grading:.2f} s = {grading / ideal:.2f}x ideal "
+              f"(span {r['span']:.2f} s = {r['span'] / ideal:.2f}x, exit {r['after_last_reply']:.2f} s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=200)
     parser.add_argument("--delay", type=float, default=0.25)
     parser.add_argument("--jobs", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=3, help="cold runs, each with an empty cache")
     args = parser.parse_args()
     ideal = math.ceil(args.answers / args.jobs) * args.delay
     clock = Clock(args.delay)
@@ -83,14 +106,17 @@ def main() -> None:
         answers, out, cache = Path(folder) / "answers.jsonl", Path(folder) / "out.jsonl", Path(folder) / "cache"
         write_jsonl(answers, args.answers)
         print(f"{args.answers} answers, {args.delay} s per reply, --jobs {args.jobs}: ideal ceil(N/jobs)*delay = {ideal:.2f} s")
-        for name in ("first run", "second run"):
-            r = run(server, clock, answers, out, cache, args.jobs)
-            span = f"grading span {r['span']:.2f} s = {r['span'] / ideal:.2f}x ideal" if r["requests"] else "no grading span"
-            print(f"{name:<11} requests {r['requests']:>4}   wall {r['wall']:.2f} s ({r['wall'] / ideal:.2f}x ideal)   {span}   "
-                  f"{r['answers']} answers, {r['cached']} cached, {r['fallbacks']} fallbacks")
-            if r["requests"]:
-                print(f"{'':<11} start to first request {r['to_first_request']:.2f} s, last reply to exit {r['after_last_reply']:.2f} s")
-
+        print(f"import openai alone, fresh interpreter: {import_openai_seconds():.2f} s (median of 3)")
+        cold = []
+        for number in range(1, args.runs + 1):
+            shutil.rmtree(cache, ignore_errors=True)
+            cold.append(run(server, clock, answers, out, cache, args.jobs))
+            report(f"cold run {number}", cold[-1], ideal)
+        report("cached run", run(server, clock, answers, out, cache, args.jobs), ideal)
+        if len(cold) > 1:
+            wall = statistics.median(r["wall"] for r in cold)
+            grading = statistics.median(r["wall"] - r["to_first_request"] for r in cold)
+            print(f"median of {len(cold)} cold runs: wall {wall / ideal:.2f}x ideal, grading {grading / ideal:.2f}x ideal")
 
 if __name__ == "__main__":
     main()
