@@ -179,6 +179,44 @@ def test_a_batch_pays_for_the_rejected_json_schema_once(server):
     assert kinds.count("json_schema") == 1 and len(kinds) == 9
 
 
+def test_a_batch_does_not_wait_a_whole_reply_for_the_json_schema_probe(server):
+    # The server accepts json_schema but takes 0.6 s a reply: the others wait only for the
+    # probe's grace, not for its reply (which cost every batch one model latency up front).
+    arrivals: list[float] = []
+
+    def slow_reply(body: dict) -> Step:
+        arrivals.append(time.perf_counter())
+        return reply(strong_review(), delay=0.6)
+
+    server.default = slow_reply
+    grader = grader_for(server)
+    answers = [Answer(text=STRONG_TEXT, source=f"a{i}") for i in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        critiques = list(pool.map(grader.grade, answers))
+    assert all(c.engine == "llm" for c in critiques)
+    assert len(arrivals) == 6 and max(arrivals) - min(arrivals) < 0.5
+    assert {r["response_format"]["type"] for r in server.requests} == {"json_schema"}
+
+
+def test_a_server_slow_to_reject_json_schema_costs_only_the_answers_in_flight(server):
+    # Rejections slower than the grace: the answers already in flight each meet one, the
+    # verdict is then remembered, and every answer is still graded by the model.
+    slow_rejection = error(400, "response_format json_schema is not supported")
+    slow_rejection.delay = 0.3
+
+    def respond(body: dict) -> Step:
+        return slow_rejection if body["response_format"]["type"] == "json_schema" else reply(strong_review())
+
+    server.default = respond
+    grader = grader_for(server)
+    answers = [Answer(text=STRONG_TEXT, source=f"a{i}") for i in range(12)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        critiques = list(pool.map(grader.grade, answers))
+    assert all(c.engine == "llm" for c in critiques)
+    kinds = [r["response_format"]["type"] for r in server.requests]
+    assert 1 <= kinds.count("json_schema") <= 3 and kinds.count("json_object") == 12
+
+
 # --- bad replies ----------------------------------------------------------------------------
 
 

@@ -24,6 +24,8 @@ JSON_OBJECT = "json_object"
 # 'text' or 'json_object'"); all mention the response format.
 _SCHEMA_COMPLAINT = re.compile(rb"(?i)json_schema|response_format|json_object|response format")
 _SCHEMA_REJECTION_STATUSES = (400, 415, 422, 500, 501)
+# How long gradings wait for the first request's verdict on json_schema (see _ModeMemory).
+PROBE_GRACE = 0.1
 # A complete Review (ratings, a few quotes, advice, a 200-word rewrite) is well under this.
 JSON_OBJECT_MAX_TOKENS = 1500
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
@@ -78,13 +80,17 @@ class UsageMeter:
 class _ModeMemory:
     """Which response format each base URL accepts, remembered for the whole run.
 
-    The first grading against a URL holds that URL's lock until it knows, so a batch pays
-    for a rejected json_schema attempt once, not once per answer.
+    The first grading against a URL probes json_schema. A server that rejects it says so
+    at once (it validates the request before generating), while a reply takes the model's
+    whole latency: so the other gradings wait for the probe's verdict only PROBE_GRACE
+    seconds, then presume json_schema. A batch pays for a rejected json_schema once (or,
+    from a server slower to reject than the grace, once per answer already in flight), and
+    a server that accepts it no longer costs a batch a whole reply's latency up front.
     """
 
     def __init__(self) -> None:
         self._modes: dict[str, str] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._verdicts: dict[str, threading.Event] = {}
         self._guard = threading.Lock()
 
     def get(self, url: str) -> str | None:
@@ -92,13 +98,28 @@ class _ModeMemory:
 
     def set(self, url: str, mode: str) -> None:
         self._modes[url] = mode
+        self._verdict(url).set()
 
-    def lock(self, url: str) -> threading.Lock:
+    def claim_probe(self, url: str) -> bool:
+        """True for the first caller for this URL: it sends the probe."""
         with self._guard:
-            return self._locks.setdefault(url, threading.Lock())
+            if url in self._verdicts:
+                return False
+            self._verdicts[url] = threading.Event()
+            return True
+
+    def wait(self, url: str, timeout: float) -> str | None:
+        self._verdict(url).wait(timeout)
+        return self._modes.get(url)
 
     def forget(self) -> None:
-        self._modes.clear()
+        with self._guard:
+            self._modes.clear()
+            self._verdicts.clear()
+
+    def _verdict(self, url: str) -> threading.Event:
+        with self._guard:
+            return self._verdicts.setdefault(url, threading.Event())
 
 
 MODES = _ModeMemory()

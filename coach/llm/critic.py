@@ -17,7 +17,7 @@ from pathlib import Path
 
 from coach import offline, rubric
 from coach.questions import asks_for_story
-from coach.llm.client import JSON_OBJECT, JSON_SCHEMA, MODES, ChatClient, Endpoint, InvalidReply, LLMFailure, SchemaUnsupported, UsageMeter
+from coach.llm.client import JSON_OBJECT, JSON_SCHEMA, MODES, PROBE_GRACE, ChatClient, Endpoint, InvalidReply, LLMFailure, SchemaUnsupported, UsageMeter
 from coach.llm.guard import Guard, is_junk
 from coach.llm.prompting import Facts, PromptError, Prompts
 from coach.llm.redact import Redactor
@@ -102,21 +102,19 @@ class LLMCritic:
     def _ask(self, build: Callable[[str | None], list[dict]], meter: UsageMeter) -> Review:
         url = self.client.base_url
         mode = MODES.get(url)
-        if mode is not None:
-            return self._ask_in(mode, build, meter, remember=False)
-        # The first grading against this URL finds out what it supports; others wait for it.
-        with MODES.lock(url):
-            mode = MODES.get(url)
-            if mode is None:
-                return self._ask_in(JSON_SCHEMA, build, meter, remember=True)
-        # Known now: grade outside the lock, or the waiting threads would go one at a time.
+        if mode is None and not MODES.claim_probe(url):
+            mode = MODES.wait(url, PROBE_GRACE)
+        if mode is None:  # the probe, or its reply is taking the model's time: json_schema is presumed
+            return self._ask_in(JSON_SCHEMA, build, meter, remember=True)
         return self._ask_in(mode, build, meter, remember=False)
 
     def _ask_in(self, mode: str, build, meter: UsageMeter, *, remember: bool) -> Review:
         try:
             return self._valid_reply(mode, build, meter, remember=remember)
         except SchemaUnsupported:
-            return self._valid_reply(JSON_OBJECT, build, meter, remember=True)
+            # Known now, before the JSON-object reply: gradings waiting for it go straight there.
+            MODES.set(self.client.base_url, JSON_OBJECT)
+            return self._valid_reply(JSON_OBJECT, build, meter, remember=False)
 
     def _valid_reply(self, mode: str, build, meter: UsageMeter, *, remember: bool) -> Review:
         try:
