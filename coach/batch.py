@@ -97,10 +97,13 @@ def _graded_here(item: Answer | InputError, grader: Grader, lookup: _Lookup) -> 
 
 
 def _grade_concurrently(items, grader, pool: Executor, lookup: _Lookup, window: int) -> Iterator[Graded]:
-    from concurrent.futures import FIRST_COMPLETED, wait
+    from queue import SimpleQueue
 
     source = iter(enumerate(items))
     running: dict[Future, tuple[int, Answer]] = {}
+    # Each future reports itself here when done: concurrent.futures.wait() locked every
+    # running future on every call, 7% of a 16-job batch's CPU on this thread.
+    completed: SimpleQueue[Future] = SimpleQueue()
     finished: dict[int, Graded] = {}  # done, waiting for an earlier answer to finish
     next_out = 0
     exhausted = False
@@ -114,7 +117,9 @@ def _grade_concurrently(items, grader, pool: Executor, lookup: _Lookup, window: 
             else:
                 # The cache lookup runs in the worker too: in this loop it waited on the
                 # workers' writes and held back every dispatch.
-                running[pool.submit(_cached_or_graded, grader, item, lookup)] = (index, item)
+                future = pool.submit(_cached_or_graded, grader, item, lookup)
+                running[future] = (index, item)
+                future.add_done_callback(completed.put)
         while next_out in finished:
             yield finished.pop(next_out)
             next_out += 1
@@ -122,10 +127,9 @@ def _grade_concurrently(items, grader, pool: Executor, lookup: _Lookup, window: 
             if exhausted and not finished:
                 return
             continue
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in done:
-            index, answer = running.pop(future)
-            finished[index] = Graded(answer, future.result())  # never raises
+        future = completed.get()
+        index, answer = running.pop(future)
+        finished[index] = Graded(answer, future.result())  # never raises
 
 
 def _cached_or_graded(grader: Grader, answer: Answer, lookup: _Lookup) -> Result:
