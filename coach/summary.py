@@ -193,7 +193,7 @@ class _StoryIndex:
     def __init__(self):
         self.sources: list[str] = []
         self.leader_of: list[int] = []
-        self.leader_sketches: dict[int, array] = {}
+        self.leader_sketches: dict[int, array] = {}  # 128 bytes each; a set would be 3 KB
         self.buckets: dict[int, list[int]] = {}  # hash -> leaders whose sketch starts with it
 
     def add(self, text: str, source: str) -> None:
@@ -217,10 +217,14 @@ class _StoryIndex:
     def _leader_for(self, sketch: array) -> int | None:
         """The first earlier telling of this story; answers join a leader, never a chain of
         look-alikes, so groups stay meaningful."""
+        mine = frozenset(sketch)
+        tried: set[int] = set()  # answers on one theme share several smallest hashes
         for value in sketch[:_INDEXED]:
             for j in self.buckets.get(value, ()):
-                if overlap(sketch, self.leader_sketches[j]) >= SAME_STORY_OVERLAP:
-                    return j
+                if j not in tried:
+                    tried.add(j)
+                    if overlap(mine, self.leader_sketches[j]) >= SAME_STORY_OVERLAP:
+                        return j
         return None
 
     def groups(self) -> list[list[str]]:
@@ -231,8 +235,10 @@ class _StoryIndex:
         return sorted((g for g in grouped.values() if len(g) > 1), key=lambda g: -len(g))
 
 
-def overlap(a: array, b: array) -> float:
-    """Estimated Jaccard similarity of two bottom-k sketches (sorted, distinct hashes)."""
-    union = sorted(set(a).union(b))[:_SKETCH_SIZE]
-    both = set(a).intersection(b)
+def overlap(a: frozenset[int], b: array) -> float:
+    """Estimated Jaccard similarity of two bottom-k sketches of distinct hashes."""
+    both = a.intersection(b)
+    if not both:
+        return 0.0
+    union = sorted(a.union(b))[:_SKETCH_SIZE]
     return sum(1 for value in union if value in both) / len(union)

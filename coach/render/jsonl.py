@@ -3,14 +3,15 @@ so a killed run keeps every line it finished. Each object is the JSON contract o
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from coach.models import Result
 
 
 def line(result: Result) -> str:
-    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+    # pydantic's own serialiser writes the same compact UTF-8 JSON as json.dumps over
+    # model_dump, without building the dict first (~3x faster, on a batch's main thread).
+    return result.model_dump_json()
 
 
 class Writer:
