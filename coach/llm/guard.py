@@ -29,6 +29,21 @@ ECHO_SHARE = 0.6
 # rewrite of a good answer keeps ~90% of its words in runs of the candidate's phrases.)
 MIN_REWRITE_WORDS = 30
 
+# Coaching vocabulary: any advice on any answer says "result", "team" or "impact", so sharing
+# only these with the answer does not make advice about this answer ("Add a clear result to
+# show your impact"). Stems of _STEM letters; "contribution" is left out ("contr" is also
+# "contract", "control").
+_COACHING_STEMS = frozenset(
+    w[:_STEM]
+    for w in """result results team teams project projects situation task tasks action actions answer
+    story stories detail details impact example examples number numbers metric metrics outcome
+    outcomes specific specifics describe explain mention focus clear clearly structure role
+    responsibility achievement challenge problem success successful work experience skill skills
+    approach process question candidate highlight quantify measure improve better more most less
+    instead concrete exactly part personal yourself first then finally next make sure show tell name
+    give include start open close keep shorten short long lead said say word words sentence""".split()
+)
+
 _NUMBER_WORDS = {
     word: str(value)
     for value, word in enumerate(
@@ -105,6 +120,7 @@ class Guard:
         self.answer = answer
         self.language = language(answer)
         self._stems = content_stems(answer) | content_stems(question or "")
+        self._specific_stems = self._stems - _COACHING_STEMS
         source = answer + " " + (question or "")
         # "three weeks" in the answer may fairly become "3 weeks" in the rewrite.
         self._numbers = {_plain_number(n) for n in _NUMBER.findall(source)}
@@ -112,8 +128,9 @@ class Guard:
         self._answer_words = f" {' '.join(words(answer))} "
 
     def advice_ok(self, text: str) -> bool:
-        """A strength or suggestion: advice (not a story), same language, about this answer."""
-        return self.comment_ok(text) and bool(content_stems(text) & self._stems)
+        """A strength or suggestion: advice (not a story), same language, about this answer:
+        it shares a word with the answer or question beyond the coaching vocabulary."""
+        return self.comment_ok(text) and bool(content_stems(text) & self._specific_stems)
 
     def strength_ok(self, text: str) -> bool:
         """A strength is advice about what the answer already has: no number it does not have.
