@@ -101,10 +101,11 @@ def test_guard_keeps_advice_about_the_answer_and_drops_generic_or_foreign_advice
     assert not guard.advice_ok("Describe mejor el resultado del proyecto y de los almacenes para que el cliente lo vea.")
     assert not guard.advice_ok("ok")
     # Advice that fits any answer shares only coaching words ("result", "team", "project").
-    assert "result" in STRONG_TEXT.lower() and "team" in STRONG_TEXT.lower()
-    assert not guard.advice_ok("Add a clear result with numbers to show your impact.")
-    assert not guard.advice_ok("Explain what the team achieved on the project.")
-    assert guard.advice_ok("Name the 40 warehouses earlier, before the engineers.")
+    themed = Guard("The result of my project was that the team shipped the warehouse scanner two "
+                   "weeks early, which had a real impact on the client and on our support costs.")
+    assert not themed.advice_ok("Add a clear result with numbers to show your impact.")
+    assert not themed.advice_ok("Explain what the team achieved on the project.")
+    assert themed.advice_ok("Say how much the warehouse scanner cut the support costs.")
     # A small model continuing the candidate's story is not advice, however on-topic.
     assert not guard.advice_ok("I was able to get a working release before the client's peak season started in June")
 
