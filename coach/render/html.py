@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
-from coach.highlights import Highlight, highlights, segments
+from coach.highlights import highlights, segments
 from coach.models import Critique, InputError, Result
 from coach.render.csv import flags
 from coach.render.text import verdict
