@@ -25,7 +25,7 @@ JSON_OBJECT = "json_object"
 _SCHEMA_COMPLAINT = re.compile(rb"(?i)json_schema|response_format|json_object|response format")
 _SCHEMA_REJECTION_STATUSES = (400, 415, 422, 500, 501)
 # How long gradings wait for the first request's verdict on json_schema (see _ModeMemory).
-PROBE_GRACE = 0.1
+PROBE_GRACE = 0.05
 # A complete Review (ratings, a few quotes, advice, a 200-word rewrite) is well under this.
 JSON_OBJECT_MAX_TOKENS = 1500
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
