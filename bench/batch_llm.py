@@ -77,6 +77,35 @@ def run(server: OpenAIServer, clock: Clock, answers: Path, out: Path, cache: Pat
     }
 
 
+# The same requests through the bare openai SDK in a fresh interpreter, `jobs` threads and no
+# coach work: what the grading span would be if coach's own work per answer cost nothing.
+_BARE_SDK = """
+import json, sys, threading
+import openai
+url, path, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+texts = [json.loads(line)["answer"] for line in open(path, encoding="utf-8")]
+client = openai.OpenAI(api_key="not-needed", base_url=url)
+lock = threading.Lock()
+def work():
+    while True:
+        with lock:
+            if not texts:
+                return
+            text = texts.pop()
+        body = {"model": "m", "messages": [{"role": "user", "content": "<answer>\\n" + text + "\\n</answer>"}]}
+        client.post("/chat/completions", body=body, cast_to=str)
+threads = [threading.Thread(target=work) for _ in range(jobs)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+"""
+
+
+def bare_sdk_span(server: OpenAIServer, clock: Clock, answers: Path, jobs: int) -> float:
+    clock.first_in = clock.last_out = None
+    subprocess.run([sys.executable, "-c", _BARE_SDK, server.url, str(answers), str(jobs)], check=True)
+    return clock.last_out - clock.first_in
+
+
 def import_openai_seconds(runs: int = 3) -> float:
     code = "import time; t = time.perf_counter(); import openai; print(time.perf_counter() - t)"
     times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
@@ -113,6 +142,8 @@ def main() -> None:
             cold.append(run(server, clock, answers, out, cache, args.jobs))
             report(f"cold run {number}", cold[-1], ideal)
         report("cached run", run(server, clock, answers, out, cache, args.jobs), ideal)
+        bare = bare_sdk_span(server, clock, answers, args.jobs)
+        print(f"bare openai SDK, same requests and threads, no coach work: span {bare:.2f} s = {bare / ideal:.2f}x ideal")
         if len(cold) > 1:
             wall = statistics.median(r["wall"] for r in cold)
             grading = statistics.median(r["wall"] - r["to_first_request"] for r in cold)
