@@ -169,6 +169,15 @@ def test_a_task_with_the_role_in_between_is_a_task():
     assert "task" in present_parts("My job as delivery lead was to get late deliveries under 5%.")
 
 
+@pytest.mark.parametrize("sentence", [
+    "My current role is really rewarding, and the pay is fine.",
+    "Honestly my job is great, I just want to grow into management.",
+    "The role was a good one and the people were kind.",
+])
+def test_how_a_job_feels_is_not_a_task(sentence):
+    assert "task" not in present_parts(sentence)
+
+
 def test_a_story_without_an_ending_has_no_result():
     text = (
         "Last autumn at my previous job, our support inbox had four hundred unanswered emails. "

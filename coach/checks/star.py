@@ -66,7 +66,7 @@ _SITUATION_RE = re.compile(
 
 _TASK_RE = re.compile(
     r"""(?x)
-    \b(?:my|our|the)\s+(?:job|task|role|goal|aim|objective|mission|responsibility|assignment|brief|challenge|instructions?|mandate)\s+(?:as\s+[\w\s-]{1,40}?\s+)?(?:was|were|is)\b
+    \b(?:my|our|the)\s+(?:job|task|role|goal|aim|objective|mission|responsibility|assignment|brief|challenge|instructions?|mandate)\s+(?:as\s+[\w\s-]{1,40}?\s+)?(?:was|were|is)\b(?!\s+(?:a\s+)?(?:very\s+|really\s+|pretty\s+|quite\s+|so\s+)?(?:great|good|fine|ok|okay|nice|fun|boring|hard|difficult|easy|stressful|amazing|awesome|terrible|bad|interesting|rewarding|demanding|exhausting|well\s+paid|secure|stable)\b)
     | \b(?:i|we)\s+(?:was|were)\s+(?:asked|assigned|tasked|charged|responsible|expected|told|given|in\ charge|hired|brought\ in)\s+(?:to|with|for)\b
     | \b(?:i|we)\s+(?:needed|had|wanted|set\ out|aimed)\s+to\s+(?!be\b)
     | \bit\s+was\s+(?:my|up\ to\ me|on\ me)\b
