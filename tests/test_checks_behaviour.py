@@ -169,6 +169,18 @@ def test_a_task_with_the_role_in_between_is_a_task():
     assert "task" in present_parts("My job as delivery lead was to get late deliveries under 5%.")
 
 
+SELF_DESCRIPTION = (
+    "I am a careful and curious analyst who likes numbers. I built the weekly sales dashboard "
+    "that my team uses. I enjoy turning messy spreadsheets into decisions people can use."
+)
+
+
+def test_one_action_among_claims_is_no_story_action_when_no_story_was_asked():
+    assert not critique(SELF_DESCRIPTION, "Tell me about yourself.").star.action.present
+    # Asked for a story, the same words show an Action (and a story missing its other parts).
+    assert critique(SELF_DESCRIPTION, "Tell me about a time you improved a process.").star.action.present
+
+
 @pytest.mark.parametrize("sentence", [
     "My current role is really rewarding, and the pay is fine.",
     "Honestly my job is great, I just want to grow into management.",

@@ -132,10 +132,15 @@ def run(document: Document) -> StarOutcome:
         if "action" in parts:
             i_actions += _count_verbs(sentence.lower)
         we_actions += _count_actions(sentence.lower, _WE_ACTION_RE)
+    story_required = asks_for_story(document.question)
+    if not story_required and not evidence["situation"] and not evidence["result"]:
+        # Asked for no story ("Tell me about yourself"), one "I developed…" among claims is
+        # not the Action of a story that has no scene and no outcome.
+        evidence["action"], i_actions = [], 0
     star = Star(**{part: StarPart(present=bool(spans), evidence=spans) for part, spans in evidence.items()})
     _rate(star, i_actions, we_actions)
     outcome = StarOutcome(star=star, i_actions=i_actions, we_actions=we_actions)
-    outcome.findings = _findings(star, i_actions, we_actions, document)
+    outcome.findings = _findings(star, i_actions, we_actions, document, story_required)
     outcome.flagged = not (star.situation.present and star.action.present and star.result.present)
     return outcome
 
@@ -200,8 +205,7 @@ _MISSING_ADVICE = {
 }
 
 
-def _findings(star: Star, i_actions: int, we_actions: int, document: Document) -> list[Finding]:
-    story_required = asks_for_story(document.question)
+def _findings(star: Star, i_actions: int, we_actions: int, document: Document, story_required: bool) -> list[Finding]:
     findings = [] if story_required else _story_optional_findings(star)
     for name, part in star.parts():
         if not part.present and story_required:
