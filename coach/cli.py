@@ -15,6 +15,7 @@ import click
 from coach import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_JOBS = 8  # LLM requests in flight at once
 # Kept in step with coach.render.writers.FORMATS (not imported: startup stays small).
 OUTPUT_FORMATS = ["text", "json", "jsonl", "csv", "markdown", "html"]
 
@@ -50,11 +51,11 @@ def _llm_options(command):
     return command
 
 
-def _grade_options(offline: bool, flags: dict):
+def _grade_options(offline: bool, flags: dict, jobs: int):
     from coach.engine import GradeOptions
 
     names = ("model", "timeout", "max_retries", "temperature", "no_fallback", "redact", "prompts_dir")
-    return GradeOptions(offline=offline, **{name: flags[name] for name in names})
+    return GradeOptions(offline=offline, max_in_flight=jobs, **{name: flags[name] for name in names})
 
 
 def _notice(message: str) -> None:
@@ -102,7 +103,7 @@ def _dry_run(items, options) -> int:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), help="Write the report to FILE.")
 @click.option("--offline", is_flag=True, help="Use the rule-based engine even if an LLM endpoint is set.")
 @click.option("--fail-under", type=click.IntRange(0, 100), help="Exit 1 if any score is below N.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="LLM requests in flight at once [default: 8]. The offline engine grades one at a time (bench/: more did not help).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help=f"LLM requests in flight at once [default: {DEFAULT_JOBS}]. The offline engine grades one at a time (bench/: more did not help).")
 @click.option("--no-progress", is_flag=True, help="No progress bar (it is shown only when stderr is a terminal).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor store cached critiques.")
 @_llm_options
@@ -117,7 +118,8 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
         _error(f"{output}: cannot tell the format from the extension; use --format")
         return EXIT_USAGE
     single = len(paths) == 1 and (paths[0] == "-" or not (os.path.isdir(paths[0]) or is_tabular(paths[0])))
-    options = _grade_options(offline, llm_flags)
+    jobs = jobs or DEFAULT_JOBS
+    options = _grade_options(offline, llm_flags, jobs)
     try:
         items = [read_answer(paths[0], question=question, role=role)] if single else read_answers(list(paths), question=question, role=role)
         batch = _BatchRun(paths, single, output_format, output, fail_under, no_progress)
@@ -165,7 +167,9 @@ class _BatchRun:
         cache = _open_cache() if fingerprint is not None else None
         # The offline engine stays in this process, one answer at a time: a process pool
         # measured no faster for 10,000 answers (bench/batch_offline.py --processes).
-        jobs = (jobs or 8) if llm else 1
+        # LLM: --jobs requests in flight (the client holds them to that), from twice as many
+        # threads, so the next answers are prepared while the requests are out.
+        threads = 2 * jobs if llm else 1
         try:
             out_context = self._open_output()
         except OSError as error:
@@ -178,7 +182,7 @@ class _BatchRun:
         show = progress.wanted(self.no_progress) and not self.single
         with out_context as out, progress.bar(progress.estimate_total(self.paths) if show else None, show) as advance:
             writer = open_writer(self.output_format, out, color=out is sys.stdout and _stdout_color(), single=self.single)
-            for graded in batch.grade_all(items, grader, jobs=jobs, cache=cache, fingerprint=fingerprint):
+            for graded in batch.grade_all(items, grader, jobs=threads, cache=cache, fingerprint=fingerprint):
                 text = graded.answer.text if graded.answer else None
                 writer.add(text, graded.result)
                 if summary is not None:

@@ -39,6 +39,8 @@ class GradeOptions:
     redact: bool = False
     prompts_dir: str | None = None
     max_tokens: int | None = None
+    # Requests to the model in flight at once, across a batch's threads (None: no limit).
+    max_in_flight: int | None = None
 
 
 class EngineError(Exception):
@@ -190,6 +192,7 @@ class Grader:
             max_retries=self.options.max_retries,
             temperature=self.options.temperature,
             max_tokens=self.options.max_tokens,
+            max_in_flight=self.options.max_in_flight,
         )
         try:
             return LLMCritic(endpoint, prompts_dir=self.options.prompts_dir, redact=self.options.redact)

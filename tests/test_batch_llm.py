@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -59,6 +60,27 @@ def test_concurrent_batch_keeps_order_and_labels_failed_calls(tmp_path):
     assert all(line["engine"] == "llm" for line in lines if not line["fallback_reason"])
     # Fallbacks are not cached; the 10 good critiques are.
     assert _answers_cached(tmp_path / "c") == 10
+
+
+def test_jobs_is_the_number_of_requests_in_flight_however_many_threads_grade(tmp_path):
+    path = _answers(tmp_path, 12)
+    lock, active, peak = threading.Lock(), [0], [0]
+
+    def respond(body):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.15)  # the server is busy with this request meanwhile
+        with lock:
+            active[0] -= 1
+        return reply(grounded_review(body))
+
+    with OpenAIServer(default=respond) as server:
+        result = run_coach("critique", "--jobs", "3", "--format", "jsonl", str(path), env=_env(server, tmp_path / "c"))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 12 and all(line["engine"] == "llm" for line in lines)
+    assert peak[0] == 3
 
 
 def test_no_fallback_turns_a_failed_call_into_an_error_entry_and_exit_1(tmp_path):

@@ -57,6 +57,7 @@ class Endpoint:
     max_retries: int
     temperature: float
     max_tokens: int | None = None
+    max_in_flight: int | None = None  # requests at once, however many threads grade
 
 
 class UsageMeter:
@@ -132,6 +133,10 @@ class ChatClient:
         self.endpoint = endpoint
         self._openai = openai
         self._local = threading.local()
+        # A batch runs more threads than requests in flight: those without a slot prepare
+        # their next answer (offline critique, prompt) while the requests are out, so a slot
+        # freed by a reply is taken by a request that is ready to go.
+        self._slots = threading.BoundedSemaphore(endpoint.max_in_flight) if endpoint.max_in_flight else None
         http_client = openai.DefaultHttpxClient(
             event_hooks={"request": [self._count_request], "response": [self._veto_schema_retries]}
         )
@@ -151,7 +156,11 @@ class ChatClient:
         """One request (plus the SDK's retries); a valid Review or one of this module's errors."""
         self._local.meter = meter
         try:
-            text = self._send(messages, mode)
+            if self._slots is None:
+                text = self._send(messages, mode)
+            else:
+                with self._slots:
+                    text = self._send(messages, mode)
         except self._openai.APIStatusError as error:
             if mode == JSON_SCHEMA and _rejects_schema(error):
                 raise SchemaUnsupported(_status_reason(error)) from None
