@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from coach.llm.schema import Review, json_schema, strict_response_format
@@ -136,7 +137,7 @@ class ChatClient:
         # A batch runs more threads than requests in flight: those without a slot prepare
         # their next answer (offline critique, prompt) while the requests are out, so a slot
         # freed by a reply is taken by a request that is ready to go.
-        self._slots = threading.BoundedSemaphore(endpoint.max_in_flight) if endpoint.max_in_flight else None
+        self._slots = threading.BoundedSemaphore(endpoint.max_in_flight) if endpoint.max_in_flight else nullcontext()
         http_client = openai.DefaultHttpxClient(
             event_hooks={"request": [self._count_request], "response": [self._veto_schema_retries]}
         )
@@ -156,11 +157,8 @@ class ChatClient:
         """One request (plus the SDK's retries); a valid Review or one of this module's errors."""
         self._local.meter = meter
         try:
-            if self._slots is None:
+            with self._slots:
                 text = self._send(messages, mode)
-            else:
-                with self._slots:
-                    text = self._send(messages, mode)
         except self._openai.APIStatusError as error:
             if mode == JSON_SCHEMA and _rejects_schema(error):
                 raise SchemaUnsupported(_status_reason(error)) from None
