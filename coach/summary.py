@@ -1,7 +1,7 @@
 """What a batch adds up to: count, mean, median, distribution, and what recurs.
 
 Built incrementally (`add` each outcome as it arrives), keeping only small per-answer data
-(a score histogram and a 32-number sketch for finding retold stories), so a 10,000-answer
+(a score histogram, and a 32-number sketch of each story told first, to find it retold), so a 10,000-answer
 batch costs a few megabytes here, not the answers themselves.
 """
 
