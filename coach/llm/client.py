@@ -114,11 +114,6 @@ class _ModeMemory:
         self._verdict(url).wait(timeout)
         return self._modes.get(url)
 
-    def forget(self) -> None:
-        with self._guard:
-            self._modes.clear()
-            self._verdicts.clear()
-
     def _verdict(self, url: str) -> threading.Event:
         with self._guard:
             return self._verdicts.setdefault(url, threading.Event())
