@@ -140,10 +140,18 @@ class Critique(BaseModel):
 
 
 class InputError(BaseModel):
-    """An input that could not be graded; batches report it and go on."""
+    """An input that could not be graded; batches report it and go on.
+
+    `error` is a whole line for stderr, so it starts with the source; `reason` is what is
+    left after it, for reports that show the source already."""
 
     source: str
     error: str
+
+    @property
+    def reason(self) -> str:
+        prefix = f"{self.source}: "
+        return self.error[len(prefix) :] if self.error.startswith(prefix) else self.error
 
 
 Result = Critique | InputError

@@ -7,47 +7,83 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from coach.inputs import MAX_ANSWER_BYTES, UnreadableInput, decode, existing_file, too_large
 from coach.models import Answer, InputError
 from coach.tabular import TABULAR_SUFFIXES, is_tabular, read_rows
 
-# A spoken answer is a few hundred words; a file far beyond that is not an answer.
-MAX_ANSWER_BYTES = 64 * 1024
+__all__ = ["MAX_ANSWER_BYTES", "UnreadableInput", "expand", "read_answer", "read_answers"]
+
 ANSWER_SUFFIXES = (".txt", ".md")
-# How much more "chaos" (charset-normalizer's mess measure) Windows-1252 may show and still win.
-WESTERN_TIE = 0.01
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_FRONT_MATTER_KEYS = {"question", "role", "id"}
+FRONT_MATTER_KEYS = ("question", "role", "id")
 # Front matter made only of `key: plain text` lines is read without importing PyYAML (~20 ms
 # of a 0.3 s start-up budget). A value starts with a letter and has no character YAML could
 # treat specially, so PyYAML would read it as the same string; anything else goes to PyYAML.
 _PLAIN_LINE = re.compile(r"([A-Za-z_][\w-]*):(?:[ \t]+([^\W\d_][^:#\t\[\]{}]*?))?[ \t]*")
 _YAML_NON_STRINGS = frozenset("yes no on off true false null".split())
+# The first line of each report coach writes that a folder could hold (tests keep these in
+# step with the renderers): a report is never graded as an answer.
+_REPORT_HEADS = {
+    ".md": re.compile(r"# Interview answers: batch report$"),
+    ".txt": re.compile(r".+  score \d{1,3}/100  \((?:offline|llm)\b"),
+    ".csv": re.compile(r"source,score,situation,task,action,result,"),
+    ".jsonl": re.compile(r'\{"schema_version":\d+,"source":'),
+}
+_REPORT_PROBE_BYTES = 4096
+
+Warn = Callable[[str], None]
 
 
-class UnreadableInput(Exception):
-    """An input that cannot be graded; the message says why in one line."""
+def _ignore(message: str) -> None:
+    pass
 
 
-def expand(paths: list[str]) -> Iterator[str]:
-    """Each PATH as given, with folders replaced by their answer files, sorted."""
+def expand(paths: list[str], skip: frozenset[Path] = frozenset(), warn: Warn = _ignore) -> Iterator[str]:
+    """Each PATH as given, with folders replaced by their answer files, sorted.
+
+    A folder's files that are in `skip` (the run's own -o file) or are reports coach wrote
+    are passed over: a report kept beside the answers must never be graded as one."""
     for raw in paths:
         path = Path(raw)
         if raw != "-" and path.is_dir():
             suffixes = ANSWER_SUFFIXES + TABULAR_SUFFIXES
             files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
-            if not files:
+            answers = [f for f in files if f.resolve() not in skip and not _is_report(f, warn)]
+            if not answers:
                 raise UnreadableInput(f"{raw}: folder has no answer files ({', '.join(suffixes)})")
-            yield from (str(f) for f in files)
+            yield from (str(f) for f in answers)
         else:
             yield raw
 
 
-def read_answers(paths: list[str], question: str | None = None, role: str | None = None) -> Iterator[Answer | InputError]:
+def _is_report(path: Path, warn: Warn) -> bool:
+    head = _REPORT_HEADS.get(path.suffix.lower())
+    if head is None:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            first_line = handle.read(_REPORT_PROBE_BYTES).decode("utf-8-sig", errors="replace").split("\n", 1)[0]
+    except OSError:
+        return False
+    if head.match(first_line):
+        warn(f"{path}: skipped, a report written by coach (not an answer)")
+        return True
+    return False
+
+
+def read_answers(
+    paths: list[str],
+    question: str | None = None,
+    role: str | None = None,
+    *,
+    skip: frozenset[Path] = frozenset(),
+    warn: Warn = _ignore,
+) -> Iterator[Answer | InputError]:
     """Every answer the PATHs hold; an input that cannot be read becomes an InputError."""
-    for source in _expand_each(paths):
+    for source in _expand_each(paths, skip, warn):
         if isinstance(source, InputError):
             yield source
             continue
@@ -55,30 +91,28 @@ def read_answers(paths: list[str], question: str | None = None, role: str | None
             yield from read_rows(source, question=question, role=role)
             continue
         try:
-            yield read_answer(source, question=question, role=role)
+            yield read_answer(source, question=question, role=role, warn=warn)
         except UnreadableInput as error:
             yield InputError(source=source, error=str(error))
 
 
-def _expand_each(paths: list[str]) -> Iterator[str | InputError]:
+def _expand_each(paths: list[str], skip: frozenset[Path], warn: Warn) -> Iterator[str | InputError]:
     """Like expand, but among several PATHs, one that cannot be expanded (an empty folder)
     is one error entry; a lone PATH still refuses (exit 2: nothing could be graded)."""
     if len(paths) == 1:
-        yield from expand(paths)
+        yield from expand(paths, skip, warn)
         return
     for raw in paths:
         try:
-            yield from expand([raw])
+            yield from expand([raw], skip, warn)
         except UnreadableInput as error:
             yield InputError(source=raw, error=str(error))
 
 
-def read_answer(source: str, question: str | None = None, role: str | None = None) -> Answer:
-    data = _read_bytes(source)
-    text = decode(data, source)
-    metadata: dict[str, str] = {}
-    if source.lower().endswith(".md"):
-        metadata, text = split_front_matter(text, source)
+def read_answer(source: str, question: str | None = None, role: str | None = None, *, warn: Warn = _ignore) -> Answer:
+    """One answer file (.txt, .md, or stdin); either may open with a front-matter block."""
+    text = decode(_read_bytes(source), source)
+    metadata, text = split_front_matter(text, source, warn)
     if not text.strip():
         raise UnreadableInput(f"{source}: the answer is empty")
     return Answer(
@@ -96,60 +130,32 @@ def _read_bytes(source: str) -> bytes:
         path = existing_file(source)
         try:
             if path.stat().st_size > MAX_ANSWER_BYTES:
-                raise UnreadableInput(_too_large(source))
+                raise UnreadableInput(too_large(source))
             data = path.read_bytes()
         except OSError as error:
             raise UnreadableInput(f"{source}: cannot read ({error.strerror or error})") from None
     if len(data) > MAX_ANSWER_BYTES:
-        raise UnreadableInput(_too_large(source))
+        raise UnreadableInput(too_large(source))
     return data
 
 
-def existing_file(source: str) -> Path:
-    """The file at `source`, or a one-line refusal if it is missing or a folder."""
-    path = Path(source)
-    if not path.exists():
-        raise UnreadableInput(f"{source}: no such file")
-    if path.is_dir():
-        raise UnreadableInput(f"{source}: is a folder")
-    return path
+def split_front_matter(text: str, source: str, warn: Warn = _ignore) -> tuple[dict[str, str], str]:
+    """Front matter (question, role, id; keys in any case) and the answer after it.
 
-
-def _too_large(source: str) -> str:
-    return f"{source}: larger than {MAX_ANSWER_BYTES // 1024} KiB; an answer file holds one spoken answer"
-
-
-def decode(data: bytes, source: str) -> str:
-    """UTF-8 (BOM or not); else the encoding charset-normalizer is sure of; else refuse."""
-    if b"\x00" in data[:8192]:
-        raise UnreadableInput(f"{source}: binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes  # only non-UTF-8 input pays for this import
-
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is None or best.chaos > 0.2:
-        raise UnreadableInput(f"{source}: not UTF-8 and the encoding could not be detected; save it as UTF-8")
-    # Short Western text reads about as well in several code pages; answers are mostly
-    # English, so Windows-1252 wins a near tie (else "crêpe" can come out as "crŕpe").
-    western = next((m for m in matches if m.encoding == "cp1252"), None)
-    if western is not None and western.chaos <= best.chaos + WESTERN_TIE:
-        return str(western)
-    return str(best)
-
-
-def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
-    """YAML front matter (question, role, id) and the answer after it."""
+    A key coach does not know is named in a warning rather than silently ignored: a typo
+    ("qustion:") would otherwise change how the answer is judged without a word."""
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
     data = plain_front_matter(match.group(1))
     if data is None:
         data = _yaml_front_matter(match.group(1), source)
-    metadata = {key: str(data[key]).strip() for key in _FRONT_MATTER_KEYS if data.get(key) is not None}
+    by_key = {str(key).strip().lower(): value for key, value in data.items()}
+    unknown = sorted(key for key in by_key if key not in FRONT_MATTER_KEYS)
+    if unknown:
+        warn(f"{source}: front matter key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} ignored "
+             f"(known: {', '.join(FRONT_MATTER_KEYS)})")
+    metadata = {key: str(by_key[key]).strip() for key in FRONT_MATTER_KEYS if by_key.get(key) is not None}
     return metadata, text[match.end() :]
 
 

@@ -8,12 +8,13 @@ A row that cannot be graded becomes an `InputError`; the other rows go on.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
+from collections import deque
 from collections.abc import Iterator
 
+from coach.inputs import MAX_ANSWER_BYTES, UnreadableInput, detect_encoding, existing_file, is_wide
 from coach.models import Answer, InputError
 
 TABULAR_SUFFIXES = (".jsonl", ".csv")
@@ -27,17 +28,18 @@ def is_tabular(source: str) -> bool:
 
 def read_rows(source: str, question: str | None = None, role: str | None = None) -> Iterator[Answer | InputError]:
     """Every answer in a .jsonl/.csv file; --question/--role given on the command line win."""
-    from coach.readers import UnreadableInput
-
+    rows_read = 0
     try:
         with _open_lines(source) as lines:
             rows = _jsonl_rows if source.lower().endswith(".jsonl") else _csv_rows
             for number, fields in rows(lines, source):
+                rows_read += 1
                 yield _answer(source, number, fields, question, role)
     except UnreadableInput as error:
         yield InputError(source=source, error=str(error))
-    except csv.Error as error:
-        yield InputError(source=source, error=f"{source}: malformed CSV ({error})")
+        return
+    if not rows_read:
+        yield InputError(source=source, error=f"{source}: no answers in the file")
 
 
 class _BadRow(Exception):
@@ -45,8 +47,6 @@ class _BadRow(Exception):
 
 
 def _answer(source: str, number: int, fields: dict | _BadRow, question, role) -> Answer | InputError:
-    from coach.readers import MAX_ANSWER_BYTES
-
     row_id = fields.get("id") if isinstance(fields, dict) else None
     label = f"{source}#{_text(row_id)}" if _text(row_id) else f"{source}#{number}"
     if isinstance(fields, _BadRow):
@@ -91,24 +91,88 @@ def _jsonl_rows(lines: _Lines, source: str) -> Iterator[tuple[int, dict | _BadRo
         yield number, {key.lower(): v for key, v in value.items() if isinstance(key, str)}
 
 
-def _csv_rows(lines: _Lines, source: str) -> Iterator[tuple[int, dict | _BadRow]]:
-    from coach.readers import UnreadableInput
+_QUOTING_HELP = "a quote is never closed, or a \" inside a quoted cell is not doubled (\"\")"
 
-    reader = csv.reader(lines.each(lenient=False))
-    header = next(reader, None)
+
+def _csv_rows(lines: _Lines, source: str) -> Iterator[tuple[int, dict | _BadRow]]:
+    """Rows numbered as a spreadsheet shows them (header = row 1).
+
+    Quoting is read strictly: a quote left open would otherwise swallow the rows after it
+    into one answer that gets graded. The row where quoting breaks is one error entry, and
+    the lines it swallowed are read again as rows of their own, so no other answer is lost."""
+    feed = _Rewindable(lines.each(lenient=False))
+    reader = csv.reader(feed, strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise UnreadableInput(f"{source}: the header row is malformed CSV ({error})") from None
     if header is None:
         raise UnreadableInput(f"{source}: the CSV file is empty")
     columns = [name.strip().lower() for name in header]
     if "answer" not in columns:
         raise UnreadableInput(f"{source}: no \"answer\" column (found: {', '.join(header) or 'nothing'})")
     wanted = {name: columns.index(name) for name in FIELDS if name in columns}
-    for number, cells in enumerate(reader, start=2):  # the row a spreadsheet shows (header = 1)
+    number = 1
+    while True:
+        feed.start_record()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            number += 1
+            first, last = feed.rewind()
+            yield number, _BadRow(_malformed(error, first, last))
+            reader = csv.reader(feed, strict=True)
+            continue
+        number += 1
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns):]):
             yield number, _BadRow(f"row has {len(cells)} cells but the header has {len(columns)} columns")
             continue
         yield number, {name: cells[i] if i < len(cells) else None for name, i in wanted.items()}
+
+
+def _malformed(error: csv.Error, first: int, last: int) -> str:
+    where = f"line {first}" if first == last else f"lines {first}-{last}"
+    if "field limit" in str(error):
+        return f"malformed CSV at {where}: a cell larger than {csv.field_size_limit() // 1024} KiB ({_QUOTING_HELP}?)"
+    return f"malformed CSV at {where}: {_QUOTING_HELP}; the lines after it were read again as rows"
+
+
+class _Rewindable:
+    """Lines for csv.reader that can be handed out again: when a record turns out to be
+    malformed, every line after its first is read again, as the start of a new record."""
+
+    def __init__(self, lines: Iterator[str | None]):
+        self.lines = lines
+        self.pending: deque[tuple[int, str]] = deque()
+        self.record: list[tuple[int, str]] = []
+        self.line_number = 0
+
+    def __iter__(self) -> _Rewindable:
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            number, line = self.pending.popleft()
+        else:
+            line = next(self.lines)
+            self.line_number += 1
+            number = self.line_number
+        self.record.append((number, line))
+        return line
+
+    def start_record(self) -> None:
+        self.record = []
+
+    def rewind(self) -> tuple[int, int]:
+        """The first and last line of the bad record; the lines after its first come again."""
+        first, last = self.record[0][0], self.record[-1][0]
+        self.pending.extendleft(reversed(self.record[1:]))
+        self.record = []
+        return first, last
 
 
 class _Lines:
@@ -119,17 +183,28 @@ class _Lines:
 
     def each(self, *, lenient: bool) -> Iterator[str | None]:
         """Decoded lines; an undecodable one is None when lenient, else ends the file."""
-        from coach.readers import UnreadableInput
-
+        if is_wide(self.encoding):
+            yield from self._wide_lines()
+            return
         for number, data in enumerate(self.raw, start=1):
             try:
-                yield data.decode("utf-8-sig" if number == 1 and self.encoding == "utf-8" else self.encoding)
+                yield data.decode(self.encoding if number == 1 else self.encoding.replace("-sig", ""))
             except UnicodeDecodeError:
                 if not lenient:
                     raise UnreadableInput(
                         f"{self.source}: line {number} is not valid {self.encoding} text; save the file as UTF-8"
                     ) from None
                 yield None
+
+    def _wide_lines(self) -> Iterator[str]:
+        """UTF-16/32 lines: a line break spans several bytes, so the text is decoded whole."""
+        text = io.TextIOWrapper(self.raw, encoding=self.encoding, newline="")
+        try:
+            yield from text
+        except UnicodeDecodeError:
+            raise UnreadableInput(f"{self.source}: not valid {self.encoding} text; save the file as UTF-8") from None
+        finally:
+            text.detach()
 
     def __enter__(self) -> _Lines:
         return self
@@ -139,39 +214,19 @@ class _Lines:
 
 
 def _open_lines(source: str) -> _Lines:
-    """The file's lines: UTF-8 (BOM or not), else an encoding charset-normalizer is sure of."""
-    from coach.readers import UnreadableInput, existing_file
-
+    """The file's lines, in the encoding `coach.inputs.detect_encoding` finds."""
     path = existing_file(source)
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed by _Lines
     except OSError as error:
         raise UnreadableInput(f"{source}: cannot read ({error.strerror or error})") from None
     try:
-        encoding = _sniff_encoding(raw.read(_SNIFF_BYTES), source)
+        encoding = detect_encoding(raw.read(_SNIFF_BYTES), source)
         raw.seek(0)
     except BaseException:
         raw.close()
         raise
     return _Lines(raw, encoding, source)
-
-
-def _sniff_encoding(sample: bytes, source: str) -> str:
-    from coach.readers import UnreadableInput
-
-    if b"\x00" in sample[:8192]:
-        raise UnreadableInput(f"{source}: binary file, not text")
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes  # only non-UTF-8 input pays for this import
-
-    best = from_bytes(sample).best()
-    if best is None or best.chaos > 0.2:
-        raise UnreadableInput(f"{source}: not UTF-8 and the encoding could not be detected; save it as UTF-8")
-    return best.encoding
 
 
 def count_rows(source: str) -> int:

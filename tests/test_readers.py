@@ -220,11 +220,19 @@ def test_command_line_question_and_role_win_over_front_matter(tmp_path):
     assert (answer.question, answer.role) == ("From the flag", "from flag")
 
 
-def test_txt_file_is_the_whole_answer_even_with_dashes(tmp_path):
-    text = f"---\nquestion: not front matter in a .txt\n---\n{ANSWER}"
+def test_txt_file_reads_a_front_matter_block_like_md(tmp_path):
+    """A .txt answer that opens with front matter means it: grading the block as part of the
+    answer changed how it was judged (issue 9 §8)."""
+    text = f"---\nquestion: Tell me about a time you fixed a process.\n---\n{ANSWER}"
     answer = read_answer(str(_write(tmp_path, "answer.txt", text)))
-    assert answer.text == text
-    assert answer.question is None
+    assert answer.text == ANSWER
+    assert answer.question == "Tell me about a time you fixed a process."
+
+
+def test_txt_file_without_front_matter_is_the_whole_answer(tmp_path):
+    text = f"--- first draft ---\n{ANSWER}"
+    answer = read_answer(str(_write(tmp_path, "answer.txt", text)))
+    assert answer.text == text and answer.question is None
 
 
 def test_stdin_is_graded():
@@ -320,3 +328,59 @@ def test_central_european_text_is_not_forced_into_cp1252(tmp_path):
     text = "Zażółć gęślą jaźń: w zeszłym roku pracowałem w kawiarni w Krakowie i skróciłem kolejki o połowę."
     path = _write(tmp_path, "odpowiedz.txt", text.encode("cp1250"))
     assert read_answer(str(path)).text == text
+
+
+# --- issue 9: encodings and front matter a new user meets ------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_bom_are_read_not_refused_as_binary(tmp_path, encoding):
+    """Windows Notepad's "Unicode" is UTF-16 with a byte-order mark."""
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(encoding, b"")
+    path = _write(tmp_path, "answer.md", bom + f"---\nquestion: Why us?\n---\n{ACCENTED}\n".encode(encoding))
+    answer = read_answer(str(path))
+    assert answer.text == ACCENTED and answer.question == "Why us?"
+
+
+def test_a_utf16_csv_is_read_row_by_row(tmp_path):
+    from coach.readers import read_answers
+
+    path = _write(tmp_path, "rows.csv", f'id,answer\r\nc1,"{ACCENTED}"\r\nc2,{ANSWER}\r\n'.encode("utf-16"))
+    answers = list(read_answers([str(path)]))
+    assert [(a.source, a.text) for a in answers] == [(f"{path}#c1", ACCENTED), (f"{path}#c2", ANSWER)]
+
+
+def test_the_same_legacy_bytes_read_the_same_as_a_txt_answer_and_as_a_csv_row(tmp_path):
+    """One decoder for both readers: a short Western text is a near tie between code pages."""
+    from coach.readers import read_answers
+
+    text = "Our crêpe stand sold out by noon; I reordered batter for the afternoon — €40 well spent."
+    txt = _write(tmp_path, "a.txt", text.encode("cp1252"))
+    csv_file = _write(tmp_path, "a.csv", b"answer\n" + f'"{text}"\n'.encode("cp1252"))
+    (from_csv,) = read_answers([str(csv_file)])
+    assert read_answer(str(txt)).text == from_csv.text == text
+
+
+@pytest.mark.parametrize("key", ["Question", "QUESTION", "question"])
+def test_front_matter_keys_match_in_any_case(tmp_path, key):
+    path = _write(tmp_path, "answer.md", f"---\n{key}: Why are you leaving?\nRole: nurse\nID: n1\n---\n{ANSWER}\n")
+    answer = read_answer(str(path))
+    assert (answer.question, answer.role, answer.source) == ("Why are you leaving?", "nurse", f"{path}#n1")
+
+
+def test_unknown_front_matter_keys_are_named_in_a_warning(tmp_path):
+    path = _write(tmp_path, "answer.md", f"---\nqustion: Why us?\ncompany: Acme\nrole: nurse\n---\n{ANSWER}\n")
+    warnings: list[str] = []
+    answer = read_answer(str(path), warn=warnings.append)
+    assert answer.question is None and answer.role == "nurse"
+    assert len(warnings) == 1
+    assert "company, qustion ignored" in warnings[0] and str(path) in warnings[0]
+
+
+def test_unknown_front_matter_key_warning_reaches_stderr_once(coach, tmp_path):
+    path = _write(tmp_path, "answer.md", f"---\nqustion: Why us?\n---\n{ANSWER}\n")
+    ran = coach("critique", "--offline", str(path))
+    assert ran.code == EXIT_OK
+    assert [line for line in ran.err.splitlines() if "qustion" in line] == [
+        f"coach: note: {path}: front matter key qustion ignored (known: question, role, id)"
+    ]

@@ -150,3 +150,64 @@ def test_cli_grades_the_good_rows_and_reports_the_bad_ones(tmp_path):
     assert [item["source"] for item in payload] == [f"{path}#one", f"{path}#2", f"{path}#three"]
     assert isinstance(payload[0]["score"], int) and "error" in payload[1] and isinstance(payload[2]["score"], int)
     assert result.stderr.strip() == f"coach: error: {path}#2: not valid JSON (Expecting property name enclosed in double quotes at column 2)"
+
+
+# --- issue 9 §7: CSV quoting, oversized cells, one source per error line ----------------------
+
+
+def _csv(path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_an_unterminated_quote_is_reported_at_its_row_and_swallows_nothing(tmp_path):
+    path = _csv(tmp_path / "a.csv", (
+        "id,answer\n"
+        f'r1,"{GOOD}"\n'
+        'r2,"I started by rewriting the runbook\n'
+        f'r3,"{GOOD} Three."\n'
+        f'r4,"{GOOD} Four."\n'
+    ))
+    results = list(read_rows(path))
+    assert [r.source for r in results] == [f"{path}#r1", f"{path}#3", f"{path}#r3", f"{path}#r4"]
+    error = results[1]
+    assert isinstance(error, InputError)
+    assert "a quote is never closed" in error.error and "lines 3-4" in error.error
+    assert [r.text for r in results if isinstance(r, Answer)] == [GOOD, f"{GOOD} Three.", f"{GOOD} Four."]
+
+
+def test_a_quote_left_open_to_the_end_of_the_file_is_reported_and_earlier_rows_kept(tmp_path):
+    path = _csv(tmp_path / "a.csv", f'id,answer\nr1,{GOOD}\nr2,"never closed\nr3,{GOOD} Three.\n')
+    results = list(read_rows(path))
+    assert [type(r).__name__ for r in results] == ["Answer", "InputError", "Answer"]
+    assert results[2].text == f"{GOOD} Three."
+
+
+def test_a_multi_line_quoted_answer_is_still_one_answer(tmp_path):
+    path = _csv(tmp_path / "a.csv", f'id,answer\nr1,"First paragraph, with commas.\n\nSecond, ""quoted"" one."\nr2,{GOOD}\n')
+    first, second = read_rows(path)
+    assert first.text == 'First paragraph, with commas.\n\nSecond, "quoted" one.'
+    assert second.source.endswith("#r2")
+
+
+def test_an_oversized_cell_names_its_row_and_the_rows_after_it_are_graded(tmp_path):
+    path = _csv(tmp_path / "a.csv", "id,answer\n" + 'r1,"' + "word " * 30_000 + '"\n' + f"r2,{GOOD}\n")
+    results = list(read_rows(path))
+    assert isinstance(results[0], InputError)
+    assert results[0].error.startswith(f"{path}#2: malformed CSV at line 2") and "larger than 128 KiB" in results[0].error
+    assert results[-1] == Answer(text=GOOD, source=f"{path}#r2")
+
+
+def test_a_bad_row_names_its_source_once_in_text_output(coach, tmp_path):
+    path = _csv(tmp_path / "a.csv", f'id,answer\nr1,"never closed\nr2,{GOOD}\n')
+    jsonl = _jsonl(tmp_path / "a.jsonl", "{not json", {"answer": GOOD})
+    ran = coach("critique", "--offline", path, jsonl)
+    error_lines = [line for line in ran.out.splitlines() if ": error: " in line]
+    assert len(error_lines) == 2
+    assert [line.count("a.csv") + line.count("a.jsonl") for line in error_lines] == [1, 1]
+
+
+def test_a_csv_with_a_header_and_no_rows_is_one_error(tmp_path):
+    path = _csv(tmp_path / "a.csv", "id,answer\n")
+    (only,) = read_rows(path)
+    assert isinstance(only, InputError) and only.error == f"{path}: no answers in the file"
