@@ -14,8 +14,11 @@ import click
 
 from coach import __version__
 
+from coach.wording import count_of, listing
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_JOBS = 8  # LLM requests in flight at once
+MAX_NAMED = 10  # answers named in one stderr line
 # Kept in step with coach.render.writers.FORMATS (not imported: startup stays small).
 OUTPUT_FORMATS = ["text", "json", "jsonl", "csv", "markdown", "html"]
 
@@ -38,9 +41,12 @@ def _llm_options(command):
     """The LLM engine's flags (issue 3); values arrive in `critique` as **llm_flags."""
     options = [
         click.option("--model", envvar="COACH_MODEL", help="Model name for the LLM engine [env COACH_MODEL; default gpt-4o-mini]."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds per LLM request."),
-        click.option("--max-retries", type=click.IntRange(0, 10), default=2, show_default=True, help="Retries on 429/5xx/timeouts."),
-        click.option("--temperature", type=click.FloatRange(0.0, 2.0), default=0.0, show_default=True),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS",
+                     help="Seconds per LLM request."),
+        click.option("--max-retries", type=click.IntRange(0, 10), default=2, show_default=True, metavar="N",
+                     help="Retries on 429/5xx/timeouts."),
+        click.option("--temperature", type=click.FloatRange(0.0, 2.0), default=0.0, show_default=True, metavar="T",
+                     help="Sampling temperature; 0 gives the most repeatable critiques."),
         click.option("--no-fallback", is_flag=True, help="Exit 1 when the LLM fails instead of falling back to offline."),
         click.option("--redact", is_flag=True, help="Replace emails, phone numbers, URLs... before anything is sent."),
         click.option("--dry-run", is_flag=True, help="Print the messages the LLM engine would send; send nothing."),
@@ -58,18 +64,27 @@ def _grade_options(offline: bool, flags: dict, jobs: int):
     return GradeOptions(offline=offline, max_in_flight=jobs, **{name: flags[name] for name in names})
 
 
-def _notice(message: str) -> None:
-    click.echo(f"coach: note: {message}", err=True)
+class _Notes:
+    """One-line notes on stderr. While a progress bar is drawn they go through it, so each
+    note has a line of its own instead of being glued to the bar."""
+
+    def __init__(self):
+        from coach.progress import Display
+
+        self.display = Display()
+
+    def __call__(self, message: str) -> None:
+        self.display.note(f"coach: note: {message}")
 
 
-def _grader(options):
+def _grader(options, notes: _Notes):
     """The run's one engine (shared by a batch's threads), or None after a one-line error."""
     from coach.engine import ConfigError, Grader
 
     try:
         # Why the offline engine was chosen is always said (one line on stderr, hidden by
         # --offline), as is every fallback: a critique never silently comes from the rules.
-        return Grader(options, notify=_notice)
+        return Grader(options, notify=notes)
     except ConfigError as error:
         _error(str(error))
         return None
@@ -100,17 +115,20 @@ def _dry_run(items, options) -> int:
 @click.option("--role", "-r", help="The role applied for (e.g. 'software engineer').")
 @click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS),
               help="Output format [default: from -o FILE's extension, else text].")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), help="Write the report to FILE.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the report to FILE (replaced only once the report is complete).")
 @click.option("--offline", is_flag=True, help="Use the rule-based engine even if an LLM endpoint is set.")
-@click.option("--fail-under", type=click.IntRange(0, 100), help="Exit 1 if any score is below N.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), help=f"LLM requests in flight at once [default: {DEFAULT_JOBS}]. The offline engine grades one at a time (bench/: more did not help).")
+@click.option("--fail-under", type=click.IntRange(0, 100), metavar="SCORE",
+              help="Exit 1 if any answer scores below SCORE; stderr names them.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N",
+              help=f"LLM requests in flight at once [default: {DEFAULT_JOBS}]. The offline engine always grades one at a time.")
 @click.option("--no-progress", is_flag=True, help="No progress bar (it is shown only when stderr is a terminal).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor store cached critiques.")
 @_llm_options
 def critique(paths, question, role, output_format, output, offline, fail_under, jobs, no_progress, no_cache, **llm_flags) -> int:
     """Critique the answers in PATH (a .txt/.md file, a .jsonl/.csv file of many answers,
     a folder of them, or - for stdin)."""
-    from coach.readers import UnreadableInput, read_answer, read_answers
+    from coach.readers import UnreadableInput
     from coach.tabular import is_tabular
 
     output_format = output_format or _format_for_output(output)
@@ -120,19 +138,36 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
     single = len(paths) == 1 and (paths[0] == "-" or not (os.path.isdir(paths[0]) or is_tabular(paths[0])))
     jobs = jobs or DEFAULT_JOBS
     options = _grade_options(offline, llm_flags, jobs)
+    notes = _Notes()
     try:
-        items = [read_answer(paths[0], question=question, role=role)] if single else read_answers(list(paths), question=question, role=role)
-        batch = _BatchRun(paths, single, output_format, output, fail_under, no_progress)
+        items = _read_first(paths, single, question, role, output, notes)
         if llm_flags["dry_run"]:
             return _dry_run(items, options)
-        grader = _grader(options)
+        grader = _grader(options, notes)
         if grader is None:
             return EXIT_USAGE
         llm = grader.engine == "llm"
+        batch = _BatchRun(paths, single, output_format, output, fail_under, no_progress, notes)
         return batch.run(items, grader.grade, llm, _cache_fingerprint(options) if llm and not no_cache else None, jobs)
     except UnreadableInput as error:
         _error(str(error))
         return EXIT_USAGE
+
+
+def _read_first(paths, single, question, role, output, notes):
+    """The inputs as a stream whose first item is already read: an input that cannot be read
+    at all (a missing file, an empty folder) refuses before any output is opened."""
+    import itertools
+    from pathlib import Path
+
+    from coach.readers import read_answer, read_answers
+
+    if single:
+        return [read_answer(paths[0], question=question, role=role, warn=notes)]
+    skip = frozenset([Path(output).resolve()]) if output and output != "-" else frozenset()
+    items = read_answers(list(paths), question=question, role=role, skip=skip, warn=notes)
+    first = next(items, None)
+    return itertools.chain([first], items) if first is not None else iter(())
 
 
 def _format_for_output(output: str | None) -> str | None:
@@ -155,9 +190,11 @@ def _cache_fingerprint(options) -> dict:
 class _BatchRun:
     """The edge around coach.batch: output file, progress bar, summary, exit status."""
 
-    def __init__(self, paths, single, output_format, output, fail_under, no_progress):
+    def __init__(self, paths, single, output_format, output, fail_under, no_progress, notes: _Notes):
         self.paths, self.single, self.output_format = list(paths), single, output_format
         self.output, self.fail_under, self.no_progress = output, fail_under, no_progress
+        self.notes = notes
+        self.to_file = bool(output and output != "-")
 
     def run(self, items, grader, llm: bool, fingerprint: dict | None, jobs) -> int:
         """`fingerprint` is None when nothing is to be cached."""
@@ -170,53 +207,70 @@ class _BatchRun:
         # LLM: --jobs requests in flight (the client holds them to that), from twice as many
         # threads, so the next answers are prepared while the requests are out.
         threads = 2 * jobs if llm else 1
+        # One answer in text or JSON needs no summary; skipping it keeps that path quick.
+        summary = None if self.single and self.output_format in ("text", "json") else _summary_builder(self.fail_under)
+        failures: list[str] = []
+        below: list[tuple[str, int]] = []  # the first MAX_NAMED, for the stderr line
+        below_count = graded_count = 0
+        show = progress.wanted(self.no_progress) and not self.single
         try:
             out_context = self._open_output()
         except OSError as error:
             _error(f"{self.output}: cannot write ({error.strerror or error})")
             return EXIT_USAGE
-        # One answer in text or JSON needs no summary; skipping it keeps that path quick.
-        summary = None if self.single and self.output_format in ("text", "json") else _summary_builder(self.fail_under)
-        failures: list[str] = []
-        below = False
-        show = progress.wanted(self.no_progress) and not self.single
-        with out_context as out, progress.bar(progress.estimate_total(self.paths) if show else None, show) as advance:
+        with out_context as out, progress.bar(progress.estimate_total(self.paths) if show else None, show) as display:
+            self.notes.display = display
             writer = open_writer(self.output_format, out, color=out is sys.stdout and _stdout_color(), single=self.single)
             for graded in batch.grade_all(items, grader, jobs=threads, cache=cache, fingerprint=fingerprint):
                 text = graded.answer.text if graded.answer else None
                 writer.add(text, graded.result)
+                graded_count += 1
                 if summary is not None:
                     summary.add(text, graded.result)
-                advance(graded.failed)
+                display.advance(graded.failed)
                 if graded.failed:
                     failures.append(graded.result.error)
                 elif self.fail_under is not None and graded.result.score < self.fail_under:
-                    below = True
+                    below_count += 1
+                    if len(below) < MAX_NAMED:
+                        below.append((graded.result.source, graded.result.score))
             built = summary.build() if summary is not None else None
             writer.finish(built)
+        self.notes.display = progress.Display()
         for failure in failures:
             _error(failure)
         if built is not None and not self.single:
             self._print_summary(built)
-        return EXIT_FAILED if failures or below else EXIT_OK
+        if self.to_file:
+            click.echo(f"coach: wrote {self.output} ({count_of(graded_count, 'answer')})", err=True)
+        if below_count:
+            self._say_below(below, below_count)
+        return EXIT_FAILED if failures or below_count else EXIT_OK
 
     def _open_output(self):
         import contextlib
 
-        if not self.output or self.output == "-":
+        from coach.render.report_file import ReportFile
+
+        if not self.to_file:
             return contextlib.nullcontext(sys.stdout)
-        return open(self.output, "w", encoding="utf-8", newline="")
+        return ReportFile(self.output, streamed=self.output_format == "jsonl")
 
     def _print_summary(self, built) -> None:
         """For the person at the terminal: after a text report, or instead of a report
         written to a file; never mixed into a machine-readable report on stdout."""
-        to_file = bool(self.output and self.output != "-")
-        if self.output_format == "text" and not to_file:
+        if self.output_format == "text" and not self.to_file:
             click.echo("\n".join(["", "Batch summary", *built.lines()]))
-        elif to_file:
+        elif self.to_file:
             click.echo("\n".join(built.lines()))
         elif sys.stderr.isatty():
             click.echo("\n".join(built.lines()), err=True)
+
+    def _say_below(self, below: list[tuple[str, int]], total: int) -> None:
+        """Why the run exits 1, on stderr whatever stdout is (a redirected JSON report says
+        nothing to the person who ran it)."""
+        shown = [f"{source} ({score})" for source, score in below]
+        click.echo(f"coach: {count_of(total, 'answer')} scored below {self.fail_under}: {listing(shown, total)}", err=True)
 
 
 def _summary_builder(fail_under: int | None):
@@ -285,7 +339,7 @@ def cache_clear() -> int:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--show-mistakes", is_flag=True, help="List which answers each label got wrong.")
 def eval_command(labelled, output_format, show_mistakes) -> int:
-    """Measure the offline engine on a labelled JSONL file (see shared/eval/README.md)."""
+    """Measure the offline engine on a labelled JSONL file (format: docs/eval.md)."""
     from coach import evaluate, offline
     from coach.render import evaluation
 

@@ -1,4 +1,8 @@
-"""The progress bar of a batch: counts and ETA on stderr, only when stderr is a terminal."""
+"""The progress display of a batch: counts and ETA on stderr, only when stderr is a terminal.
+
+Notes printed while the bar is drawn go through it (`Display.note`), so a note gets a line
+of its own above the bar instead of being glued to it.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +25,34 @@ def estimate_total(paths: list[str]) -> int | None:
         return None
 
 
+class Display:
+    """Without a bar: lines go straight to stderr and advancing does nothing."""
+
+    def advance(self, failed: bool = False) -> None:
+        pass
+
+    def note(self, line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+
+class _BarDisplay(Display):
+    def __init__(self, progress, task):
+        self.progress, self.task, self.failures = progress, task, 0
+
+    def advance(self, failed: bool = False) -> None:
+        self.failures += failed
+        self.progress.update(self.task, advance=1, failed=self.failures)
+
+    def note(self, line: str) -> None:
+        # Printed above the live bar, which is then redrawn below it.
+        self.progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 @contextmanager
 def bar(total: int | None, enabled: bool):
-    """Yields `advance(failed: bool)`; a no-op when disabled."""
+    """Yields a `Display`; a plain one (no bar) when disabled."""
     if not enabled:
-        yield lambda failed=False: None
+        yield Display()
         return
     from rich.console import Console  # only an interactive batch pays for importing rich
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -35,12 +62,4 @@ def bar(total: int | None, enabled: bool):
         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("grading", total=total, failed=0)
-        failures = 0
-
-        def advance(failed: bool = False) -> None:
-            nonlocal failures
-            failures += failed
-            progress.update(task, advance=1, failed=failures)
-
-        yield advance
+        yield _BarDisplay(progress, progress.add_task("grading", total=total, failed=0))

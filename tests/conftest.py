@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,32 @@ def run_coach(*args: str, stdin: str | None = None, env: dict | None = None, cwd
         cwd=cwd or REPO,
         timeout=120,
     )
+
+
+@dataclass
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def coach(capsys, monkeypatch):
+    """Run the CLI in this process (`coach.cli.run`): coach("critique", "x.md") -> Ran.
+
+    `stdin=` feeds standard input. Far cheaper than a child process, and the exit status is
+    the one `main` would exit with."""
+    import io
+
+    from coach.cli import run
+
+    def invoke(*args: str, stdin: str | bytes | None = None) -> Ran:
+        if stdin is not None:
+            data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        capsys.readouterr()
+        code = run([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Ran(code, captured.out, captured.err)
+
+    return invoke

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import pty
 import signal
 import subprocess
@@ -62,17 +63,48 @@ def test_fail_under_and_the_summary_list_the_weak_answers(tmp_path):
     assert "below 100:" in result.stdout
 
 
-def test_ctrl_c_keeps_the_lines_already_written(tmp_path):
-    answers, out = tmp_path / "answers.jsonl", tmp_path / "out.jsonl"
-    write_jsonl(answers, 5000)
-    child = subprocess.Popen([sys.executable, "-m", "coach", "critique", "--offline", "-o", str(out), str(answers)],
-                             cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _interrupt_when(command: list[str], written) -> tuple[int, str]:
+    """Start coach and send it Ctrl-C once `written()` is true; its exit status and stderr."""
+    child = subprocess.Popen([sys.executable, "-m", "coach", *command], cwd=REPO, env=_env(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while (not out.exists() or out.stat().st_size < 20_000) and time.monotonic() < deadline:
+    while time.monotonic() < deadline and not written():
         time.sleep(0.05)
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate(timeout=60)
-    assert child.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
+    return child.returncode, stderr
+
+
+def _size(path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def test_ctrl_c_keeps_the_lines_already_written(tmp_path):
+    answers, out = tmp_path / "answers.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(answers, 5000)
+    code, stderr = _interrupt_when(["critique", "--offline", "-o", str(out), str(answers)], lambda: _size(out) >= 20_000)
+    assert code == 130 and "interrupted" in stderr and "Traceback" not in stderr
     lines = out.read_text(encoding="utf-8").splitlines()
     assert 0 < len(lines) < 5000
     assert [json.loads(line)["source"] for line in lines] == [f"{answers}#a{i:05d}" for i in range(len(lines))]
+
+
+def test_a_note_printed_while_the_bar_is_drawn_gets_a_line_of_its_own(tmp_path):
+    """The offline-engine note used to be glued to the bar ("…ETA -:--:--coach: note: …")."""
+    answers = tmp_path / "answers.jsonl"
+    write_jsonl(answers, 300)
+    code, _, terminal = _run_with_terminal_stderr(tmp_path, "critique", "--format", "jsonl", str(answers))
+    assert code == 0
+    (note,) = [line for line in _screen_lines(terminal) if "coach: note:" in line]
+    assert note == "coach: note: offline engine: OPENAI_API_KEY and OPENAI_BASE_URL are not set (--offline hides this note)"
+
+
+def _screen_lines(terminal: str) -> list[str]:
+    """What a terminal shows of each line: a carriage return starts it over, styles drawn
+    nothing, and an erase-line sequence clears it."""
+    shown = []
+    for line in terminal.replace("\r\n", "\n").split("\n"):
+        visible = line.rsplit("\r", 1)[-1]
+        visible = visible.rsplit("\x1b[2K", 1)[-1]
+        shown.append(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", visible).rstrip())
+    return shown

@@ -52,7 +52,8 @@ def row(result: Result) -> list[str]:
 
 
 def _safe(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    # A lone "-" (stdin's source) is no formula: quoting it would print "'-".
+    return "'" + cell if cell.startswith(_FORMULA_START) and cell != "-" else cell
 
 
 def render(results: list[Result]) -> str:
