@@ -65,6 +65,10 @@ def parse_labelled(lines: Iterable[str], name: str) -> list[LabelledAnswer]:
             raise BadLabelledFile(f"{name}:{number}: not a labelled answer ({type(error).__name__}: {error})") from None
     if not rows:
         raise BadLabelledFile(f"{name}: no labelled answers")
+    if not any(label in PREDICTORS for row in rows for label in row.labels):
+        raise BadLabelledFile(
+            f"{name}: no answer has labels ({', '.join(PREDICTORS)}); the format is in docs/eval.md"
+        )
     return rows
 
 

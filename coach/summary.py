@@ -14,7 +14,10 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
+from coach.checks.rambling import filler_form
 from coach.models import Critique, InputError
+from coach.questions import asks_for_story
+from coach.wording import count_of, listing
 
 # Two answers tell the same story when at least this share of their three-word phrases
 # (stop words dropped) is the same: a retold story keeps its names, numbers and turns of
@@ -50,6 +53,7 @@ class Summary:
     fail_under: int | None = None
     cached: int = 0
     fallbacks: int = 0
+    same_story_count: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -73,15 +77,18 @@ class Summary:
         if self.fillers:
             out.append("- most common fillers: " + ", ".join(f'"{w}" ×{n}' for w, n in self.fillers))
         out += [f"- {same_story_sentence(group)}" for group in self.same_story]
+        if self.same_story_count > len(self.same_story):
+            more = self.same_story_count - len(self.same_story)
+            out.append(f"- and {count_of(more, 'more group')} of answers that tell the same story")
         if self.below_count:
-            out.append(f"- {self.below_count} below {self.fail_under}: " + _listing([f"{s} ({n})" for s, n in self.below], self.below_count))
+            out.append(f"- {self.below_count} below {self.fail_under}: " + listing([f"{s} ({n})" for s, n in self.below], self.below_count))
         if self.failed_count:
-            out.append(f"- {self.failed_count} could not be graded: " + _listing([s for s, _ in self.failed], self.failed_count))
+            out.append(f"- {self.failed_count} could not be graded: " + listing([s for s, _ in self.failed], self.failed_count))
         return out
 
     def headline(self) -> str:
         if not self.graded:
-            return f"{self.answers} answers, none graded"
+            return f"{count_of(self.answers, 'answer')}, none graded"
         extra = [f"{n} from cache" for n in [self.cached] if n] + [f"{n} fell back to offline" for n in [self.fallbacks] if n]
         tail = f" ({', '.join(extra)})" if extra else ""
         return f"{self.graded} of {self.answers} answers graded: mean {self.mean:.1f}, median {self.median:g}{tail}"
@@ -92,17 +99,13 @@ def same_story_sentence(group: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]} tell the same story"
 
 
-def _listing(names: list[str], total: int) -> str:
-    shown = ", ".join(names)
-    return shown + (f" and {total - len(names)} more" if total > len(names) else "")
-
-
 class SummaryBuilder:
     def __init__(self, fail_under: int | None = None):
         self.fail_under = fail_under
         self.answers = 0
         self.histogram = [0] * 101
         self.missing: Counter[str] = Counter()
+        self.stories_asked = 0  # answers whose question asks for a story: STAR applies
         self.flags: Counter[str] = Counter()
         self.fillers: Counter[str] = Counter()
         self.failed: list[tuple[str, str]] = []
@@ -122,8 +125,10 @@ class SummaryBuilder:
         self.histogram[result.score] += 1
         self.cached += result.cached
         self.fallbacks += result.fallback_reason is not None
-        for name, part in result.star.parts():
-            self.missing[name] += not part.present
+        if asks_for_story(result.question):
+            self.stories_asked += 1
+            for name, part in result.star.parts():
+                self.missing[name] += not part.present
         self.flags["negative"] += result.checks.negativity.flagged
         self.flags["rambling"] += result.checks.rambling.flagged
         self.flags["numbers"] += not result.checks.specificity.quantified
@@ -131,12 +136,13 @@ class SummaryBuilder:
             self.below_count += 1
             if len(self.below) < MAX_LISTED:
                 self.below.append((result.source, result.score))
-        self.fillers.update(" ".join(span.text.lower().split()) for span in result.checks.rambling.fillers)
+        self.fillers.update(filler_form(span.text) for span in result.checks.rambling.fillers)
         if text:
             self.stories.add(text, result.source)
 
     def build(self) -> Summary:
         graded = sum(self.histogram)
+        stories = self.stories.groups()
         return Summary(
             answers=self.answers,
             graded=graded,
@@ -145,7 +151,8 @@ class SummaryBuilder:
             distribution=_distribution(self.histogram),
             recurring=self._recurring(graded),
             fillers=self.fillers.most_common(5),
-            same_story=self.stories.groups()[:MAX_LISTED],
+            same_story=stories[:MAX_LISTED],
+            same_story_count=len(stories),
             failed=self.failed,
             failed_count=self.failed_count,
             below=self.below,
@@ -156,14 +163,16 @@ class SummaryBuilder:
         )
 
     def _recurring(self, graded: int) -> list[str]:
-        issues = [(n, f"have no {name.capitalize()}") for name, n in self.missing.items()]
+        """What recurs, most frequent first; a missing STAR part is counted only among the
+        answers whose question asks for a story ("Why are you leaving?" wants no Task)."""
+        issues = [(n, self.stories_asked, f"have no {name.capitalize()}") for name, n in self.missing.items()]
         issues += [
-            (self.flags["negative"], "speak negatively about others"),
-            (self.flags["rambling"], "ramble"),
-            (self.flags["numbers"], "give no numbers"),
+            (self.flags["negative"], graded, "speak negatively about others"),
+            (self.flags["rambling"], graded, "ramble"),
+            (self.flags["numbers"], graded, "give no numbers"),
         ]
-        ranked = sorted(((n, what) for n, what in issues if n), key=lambda item: -item[0])
-        return [f"{n} of {graded} answers {what}" for n, what in ranked]
+        ranked = sorted(((n, among, what) for n, among, what in issues if n), key=lambda item: -item[0])
+        return [f"{n} of {among} answers {what}" for n, among, what in ranked]
 
 
 def _median(histogram: list[int], count: int) -> float | None:

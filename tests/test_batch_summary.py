@@ -101,3 +101,51 @@ def test_fail_under_lists_the_answers_below():
     assert weak_score < 50 <= offline.critique(Answer(text=OTHER)).score
     assert summary.below == [("weak", weak_score)]
     assert f"1 below 50: weak ({weak_score})" in "\n".join(summary.lines())
+
+
+# --- issue 9 §10: the words of the summary ---------------------------------------------------
+
+
+def test_missing_star_parts_are_counted_among_answers_asked_for_a_story():
+    from coach.models import Star, StarPart
+
+    no_task = Star(**{part: StarPart(present=part != "task") for part in ("situation", "task", "action", "result")})
+    builder = SummaryBuilder()
+    questions = ["Tell me about a time you fixed a process.", "Why are you leaving your job?", "What is your greatest weakness?"]
+    for i, question in enumerate(questions):
+        graded = offline.critique(Answer(text=OTHER, question=question, source=f"a{i}"))
+        builder.add(OTHER, graded.model_copy(update={"star": no_task}))
+    recurring = builder.build().recurring
+    assert "1 of 1 answers have no Task" in recurring
+    assert not any("of 3 answers have no Task" in line for line in recurring)
+
+
+def test_stretched_fillers_are_counted_as_one_filler():
+    builder = SummaryBuilder()
+    for i, text in enumerate(["Umm so I, um, fixed it. Ummm it worked.", "Uh we, uhh, shipped it. Erm yes."]):
+        builder.add(text, offline.critique(Answer(text=text, source=f"f{i}")))
+    fillers = dict(builder.build().fillers)
+    assert fillers["um"] == 3 and fillers["uh"] == 2 and "umm" not in fillers and "uhh" not in fillers
+
+
+def test_the_same_story_list_says_how_many_groups_it_leaves_out():
+    from coach.summary import MAX_LISTED
+
+    texts = {}
+    for i in range(MAX_LISTED + 3):
+        story = (f"At the depot number {i} the {i}th forklift kept failing on night shifts, so I logged every fault "
+                 f"for {i + 2} weeks, traced it to a worn relay in unit {i}, replaced it with the supplier {i} and the "
+                 f"breakdowns at depot {i} stopped completely by the end of that month.")
+        texts[f"s{i}a"] = story
+        texts[f"s{i}b"] = story
+    summary = _build(texts)
+    assert len(summary.same_story) == MAX_LISTED
+    assert "- and 3 more groups of answers that tell the same story" in summary.lines()
+
+
+def test_a_batch_of_one_failed_answer_says_answer_not_answers():
+    from coach.models import InputError
+
+    builder = SummaryBuilder()
+    builder.add(None, InputError(source="x.md", error="x.md: the answer is empty"))
+    assert builder.build().headline() == "1 answer, none graded"

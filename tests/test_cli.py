@@ -406,3 +406,60 @@ def test_offline_by_default_says_why_once_on_stderr(tmp_path):
     assert all(c["engine"] == "offline" for c in json.loads(result.stdout))
     quiet = run_coach("critique", "--offline", "--format", "json", str(EXAMPLES / "vague-we.txt"))
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+# --- issue 9 §9-11: eval refusals, words, help --------------------------------------------------
+
+
+def test_eval_refuses_a_file_without_labels(coach, tmp_path):
+    path = tmp_path / "plain.jsonl"
+    path.write_text(json.dumps({"answer": "I fixed the build."}) + "\n" + json.dumps({"answer": "We shipped it."}) + "\n")
+    ran = coach("eval", str(path))
+    assert ran.code == EXIT_USAGE and ran.out == ""
+    assert "no answer has labels" in ran.err and "docs/eval.md" in ran.err
+    assert (REPO / "docs" / "eval.md").exists()
+
+
+def test_eval_help_points_at_a_file_in_this_repository(coach):
+    ran = coach("eval", "--help")
+    (path,) = re.findall(r"docs/[\w.-]+\.md", ran.out)
+    assert (REPO / path).exists()
+
+
+def test_one_sentence_is_not_sentences(coach):
+    ran = coach("critique", "--offline", "-", stdin="I rebuilt the rota and overtime fell by a third.")
+    assert "1 sentence ·" in ran.out and "1 sentences" not in ran.out
+
+
+def test_a_strong_answer_with_nothing_to_polish_is_not_told_to_polish_details(coach, monkeypatch):
+    from coach.render import text
+
+    critique = offline.critique(Answer(text=open(STRONG, encoding="utf-8").read()))
+    bare = critique.model_copy(update={"findings": [], "suggestions": [], "score": 95})
+    assert text.verdict(bare) == "Strong answer, ready as it is."
+    noted = bare.model_copy(update={"suggestions": ["Name the client."]})
+    assert "Polish the points noted" in text.verdict(noted)
+
+
+def test_help_text_explains_every_option_in_words(coach):
+    ran = coach("critique", "--help")
+    assert "RANGE" not in ran.out and "bench/" not in ran.out
+    assert "--fail-under SCORE" in ran.out and "--jobs N" in ran.out
+    block = ran.out.split("--temperature", 1)[1].split("\n  -", 1)[0]
+    assert "temperature" in block.lower() and "0" in block
+
+
+def test_readme_starts_with_a_venv_the_python_version_and_the_two_commands():
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    block = lines[lines.index("```sh") + 1 : lines.index("```sh") + 4]
+    assert block[0].startswith("python3 -m venv") and "3.11" in block[0]
+    assert block[1].startswith("pip install . && coach critique")
+    assert block[2].startswith("pip install '.[test]' && pytest")
+    readme = "\n".join(lines)
+    assert "_COACH_COMPLETE" in readme  # shell completion, documented
+
+
+def test_shell_completion_is_offered_by_click(tmp_path):
+    env = {"_COACH_COMPLETE": "bash_source"}
+    result = run_coach(env=env)
+    assert result.returncode == 0 and "complete" in result.stdout and "coach" in result.stdout

@@ -14,10 +14,24 @@ from coach.text import Document, compile_phrases
 
 # Fillers that are filler wherever they stand.
 _ALWAYS_FILLER = compile_phrases(
-    ["um", "umm", "uh", "uhh", "er", "erm", "hmm", "you know", "i mean", "kind of", "sort of",
+    ["um", "umm", "ummm", "uh", "uhh", "uhhh", "uhm", "er", "erm", "hmm", "hmmm", "you know", "i mean", "kind of", "sort of",
      "basically", "literally", "actually", "you know what i mean", "or whatever", "and stuff",
      "and stuff like that", "and so on and so forth", "right?", "yeah", "okay so", "ok so"]
 )
+# Stretched spellings of one filler ("umm", "uhhh", "hmmm") are counted as that filler.
+_STRETCHED = tuple(
+    (re.compile(pattern), form)
+    for pattern, form in ((r"u+h*m+", "um"), (r"u+h+", "uh"), (r"e+r+m+", "erm"), (r"e+r+", "er"), (r"h+m+", "hmm"), (r"a+h+", "ah"))
+)
+
+
+def filler_form(text: str) -> str:
+    """The form a filler is counted under: lower case, one space, stretched spellings joined
+    ("Umm", "ummm", "uhm" and "um" are one filler)."""
+    form = " ".join(text.lower().split())
+    return next((name for pattern, name in _STRETCHED if pattern.fullmatch(form)), form)
+
+
 # "like" is filler when it interrupts ("it was, like, huge"), not when it compares or means enjoy.
 _LIKE = re.compile(r"(?i)(?<![\w'])like(?![\w'])")
 _BEFORE_FILLER_LIKE = re.compile(r"(?i)(?:,|\b(?:was|were|is|are|just|and|so|um|uh|it's|i'm|we're))\s*$")

@@ -36,7 +36,7 @@ def summary_lines(summary) -> list[str]:
 
 def answer_lines(text: str | None, result: Result) -> list[str]:
     if isinstance(result, InputError):
-        return [f"### {_escape(result.source)}: not graded", "", f"Error: {_escape(result.error)}"]
+        return [f"### {_escape(result.source)}: not graded", "", f"Error: {_escape(result.reason)}"]
     c: Critique = result
     lines = [f"### {_escape(c.source)}: {c.score}/100", ""]
     meta = [f"{c.engine} engine" + (f" ({_escape(c.model)})" if c.model else "")]

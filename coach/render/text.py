@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coach.models import Critique, Finding, InputError, Result
+from coach.wording import count_of
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
 _SEVERITY_STYLE = {"problem": "red", "warning": "yellow", "info": "cyan"}
@@ -28,7 +29,7 @@ def render(results: list[Result], *, color: bool = False) -> str:
 
 def _render_one(result: Result, paint: _Painter) -> str:
     if isinstance(result, InputError):
-        return f"{paint(result.source, 'bold')}: {paint('error', 'red', 'bold')}: {result.error}"
+        return f"{paint(result.source, 'bold')}: {paint('error', 'red', 'bold')}: {result.reason}"
     return "\n".join(_critique_lines(result, paint))
 
 
@@ -50,8 +51,8 @@ def _critique_lines(c: Critique, paint: _Painter) -> list[str]:
     m = c.metrics
     lines += [
         "",
-        f"{m.words} words · ~{m.speaking_seconds:.0f} s spoken · {m.sentences} sentences · "
-        f"{_count(m.filler_words, 'filler word')} · {_count(c.checks.specificity.numbers, 'number')}",
+        f"{count_of(m.words, 'word')} · ~{m.speaking_seconds:.0f} s spoken · {count_of(m.sentences, 'sentence')} · "
+        f"{count_of(m.filler_words, 'filler word')} · {count_of(c.checks.specificity.numbers, 'number')}",
     ]
     if c.findings:
         lines += ["", paint("Findings", "bold")]
@@ -82,7 +83,9 @@ def verdict(c: Critique) -> str:
     missing = [name for name, part in c.star.parts() if not part.present and name != "task"]
     problems = [f.check for f in c.findings if f.severity == "problem" and f.check not in ("star",)]
     if c.score >= 80 and not problems:
-        return "Strong answer. Polish the details below and it is ready."
+        if c.findings or c.suggestions:
+            return "Strong answer. Polish the points noted and it is ready."
+        return "Strong answer, ready as it is."
     issues = []
     if missing:
         issues.append("no " + " or ".join(missing))
@@ -95,10 +98,6 @@ def verdict(c: Critique) -> str:
     summary = ", ".join(issues) if issues else "see the findings"
     level = "Promising" if c.score >= 60 else "Needs work" if c.score >= 35 else "Weak"
     return f"{level}: {summary}."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _clip(text: str, limit: int = 80) -> str:
