@@ -460,6 +460,39 @@ def test_a_count_with_an_adjective_is_specific():
 @pytest.mark.parametrize(
     "sentence",
     [
+        "Our van carried two plasterers and a site manager.",
+        "I proofread forty-five pages of the tender overnight.",
+        "The rota covered a squad of nine volunteers.",
+        "I halved the reorder time for the pharmacy.",
+        "We sold out of three hundred and twenty tickets.",
+        "I sorted the returns in under an hour.",
+        "Waste fell by half once the new labels went up.",
+    ],
+)
+def test_counts_in_words_and_fractions_are_specific(sentence):
+    """A cardinal number with what it counts, in words too (issue 10: 'two technicians')."""
+    assert run("specificity", sentence).quantities >= 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Three years ago I moved to the night shift.",
+        "One day a supplier rang me in a panic.",
+        "I have one or two side projects of my own.",
+        "I passed BIO 210 with a good grade.",
+        "A few weeks later the system went live.",
+        "Thousands of people use the app.",
+        "I met the plumber at 7 a.m. on site.",
+    ],
+)
+def test_dates_loose_counts_and_course_codes_are_not_specific(sentence):
+    assert run("specificity", sentence).quantities == 0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         "In 2019 I joined the company.",
         "I joined in March 2021 as the second developer on the team.",
         "I am 25 years old.",

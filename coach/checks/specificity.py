@@ -9,44 +9,41 @@ from coach.checks import Check, Outcome
 from coach.models import Finding, Span
 from coach.text import Document, compile_phrases
 
-_SMALL_NUMBER = r"a|an|one|two|three|four|five|six|seven|eight|nine|a\s+couple\s+of|a\s+few"
-_LARGE_NUMBER = (
-    r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-    r"hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|a\s+third|a\s+quarter"
+# A quantity is a cardinal number with what it counts: digits or words ("two technicians",
+# "fifty chapters", "a team of four", "$50,000", "30%"), or how long an effort took ("within
+# an hour"). What is not an amount is excluded: years and dates ("in 2019", "two years ago"),
+# tenure and age ("for five years", "24 years old"), ordinals, times of day, course numbers,
+# and loose counts ("a few", "a couple of", "one of the things").
+_NUMBER_WORD = (
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens"
 )
-_DURATION = r"minutes?|hours?|days?|weeks?|months?|quarters?|years?|sprints?"
-_COUNTED = (
-    r"people|persons?|engineers?|developers?|members?|staff|employees?|clients?|customers?|users?|"
-    r"accounts?|students?|tickets?|calls?|orders?|sales|deals?|projects?|reports?|tests?|issues?|"
-    r"bugs?|sites?|stores?|branches?|countries|languages|steps?|pages?|items?|units?|leads?|points?|"
-    r"dollars?|euros?|pounds?|teams?|departments?|releases?|features?|applications?|candidates?|"
-    r"hires?|vendors?|suppliers?|patients?|warehouses?|options?|servers?|stakeholders?|records?"
-)
-_UNIT = rf"%|percent|per\s*cent|x\b|k\b|m\b|bn\b|thousand\b|million\b|billion\b|s\b|ms\b|hrs?\b|mins?\b|times|{_DURATION}|{_COUNTED}"
-_EFFORT = r"in|within|over|after|under|than|about|around|roughly|nearly|almost|just|only|by|took|takes|from|to"
-# A quantity: money, a percentage, a number with what it counts, or how long an effort took.
-# Years, ordinals, ages, tenure ("for three months") and small loose counts ("two members")
-# do not make an answer specific.
+_DURATION = r"seconds?|minutes?|hours?|days?|nights?|weeks?|months?|quarters?|semesters?|years?|shifts?|sprints?"
+_DIGITS = r"\d[\d,.]*(?:\s\d{3})*"
 _QUANTITY = re.compile(
     rf"""(?xi)
-    [$€£¥]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?
-    | \b\d[\d,.]*\s?(?:-|–|to|or)?\s?(?:\d[\d,.]*\s?)?(?:{_UNIT})
-    | \b(?:{_LARGE_NUMBER})(?:\s+or\s+(?:{_LARGE_NUMBER}))?\s+(?:(?:different|new|key|more|extra|full|major|separate|of\s+(?:the|our|my))\s+)?(?:{_UNIT})
-    | \b(?:{_EFFORT})\s+(?:(?:about|around|roughly|only|just|under|over|less\s+than|more\s+than)\s+)?(?:{_SMALL_NUMBER})\s+(?:{_DURATION})\b
-    | \b(?:{_SMALL_NUMBER}|{_LARGE_NUMBER})\s+(?:percent|per\s*cent)
-    | \b(?:{_SMALL_NUMBER})\s+(?:more|extra|additional|fewer)\s+(?:{_DURATION}|{_COUNTED})\b
-    | \b(?:{_SMALL_NUMBER})\s+(?:{_DURATION})\s+(?:early|earlier|ahead|before|sooner|faster|later|late)\b
-    | \b(?!(?:19|20)\d\d\b)\d[\d,.]*\s+[a-z]+\s+(?:{_COUNTED})\b
-    | \bfrom\s+\d[\d,.]*\s?\w*\s+(?:to|down\ to)\s+\d
-    | \b(?:team|group|staff|class|cohort|crew)\s+of\s+(?:\d+|{_SMALL_NUMBER}|{_LARGE_NUMBER})\b
-    | \btop\s+\d+\b
+    [$€£¥₹]\s?\d[\d,.\s]*(?:k|m|bn|million|billion|thousand)?
+    | \b{_DIGITS}\s?(?:%|percent\b|per\s*cent\b|x\b|k\b)
+    | \b(?!(?:19|20)\d\d\b){_DIGITS}(?!\s*(?:st|nd|rd|th|am|pm|a\.m|p\.m)\b)(?![:\d])(?=\s*[-–]?\s*[a-z$€£%])
+    | \b(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}|and))*(?=[\s-]+(?:of\s+)?[a-z])
+    | \b(?:team|group|staff|class|cohort|crew|council|committee|squad|panel|board)\s+of\s+(?:\d+|{_NUMBER_WORD})\b
+    | \b(?:by|in|cut\s+(?:it\s+)?in)\s+half\b | \bhalf\s+(?:of\s+)?(?:the|our|my|a|an)\b | \ba\s+(?:third|quarter)\s+of\b
+    | \b(?:doubled|tripled|quadrupled|halved)\b
+    | \b(?:in|within|under|after|took|takes|taking|inside|per|an?\s+(?:full|whole|single))\s+(?:an?|one)\s+(?:{_DURATION})\b
     | \b\d+\s?(?:/|out\ of)\s?\d+\b
-    | \b(?:by|over|under|nearly|almost|about|around|roughly|approximately|more\ than|less\ than)\s+\d[\d,.]*\b(?!\s*(?:years?\s+old|st|nd|rd|th)\b)
     """
 )
+# Amounts that are not what the answer achieved or handled: dates, tenure, age.
 _NOT_QUANTITY = re.compile(
-    r"(?i)\b\d+\s*(?:years?\s+old|-year-old|year\s+old)\b|\bage(?:d)?\s+\d+"
-    r"|\bfor\s+(?:the\s+(?:last|past)\s+)?\d+\s+(?:years?|months?)\b|\b\d+\s+years?\s+of\s+experience"
+    rf"""(?xi)
+    \b(?:{_DIGITS}|{_NUMBER_WORD}|a|an|one)(?:[\s-]+(?:and\s+a\s+half|{_NUMBER_WORD}))?[\s-]+(?:{_DURATION})[\s-]+(?:ago|old|earlier|before\s+that)\b
+    | \b\d+\s*(?:-year-old|year\s+old)\b | \bage(?:d)?\s+\d+ | \b(?:i\s+was|i'm|i\s+am|turned)\s+\d{{1,2}}\b(?!\s*(?:%|percent))
+    | \bfor\s+(?:the\s+(?:last|past)\s+|about\s+|almost\s+|nearly\s+|over\s+)?(?:{_DIGITS}|{_NUMBER_WORD})\s+(?:years?|months?)\b
+    | \b(?:{_DIGITS}|{_NUMBER_WORD})\s+years?\s+(?:of\s+experience|in\s+the\s+(?:industry|field|role|job))
+    | \b(?:hundreds|thousands|millions|dozens)\s+of\b
+    | \b(?:one|two|three)\s+or\s+(?:two|three|four)\b
+    """
 )
 _VAGUE = compile_phrases(
     ["very successful", "a lot", "lots of", "many", "a bunch of", "some stuff", "things",
@@ -66,8 +63,12 @@ class SpecificityOutcome(Outcome):
     we_statements: int = 0
 
 
+# Course and model numbers ("CS 101", "MATH 2250"): upper case, so matched case-sensitively.
+_CODE_NUMBER = re.compile(r"\b[A-Z]{2,}\s?\d{2,4}\b")
+
+
 def quantity_spans(text: str) -> list[tuple[int, int]]:
-    excluded = [(m.start(), m.end()) for m in _NOT_QUANTITY.finditer(text)]
+    excluded = [(m.start(), m.end()) for pattern in (_NOT_QUANTITY, _CODE_NUMBER) for m in pattern.finditer(text)]
     return [
         (m.start(), m.end())
         for m in _QUANTITY.finditer(text)
