@@ -11,9 +11,11 @@ MAX_SPEAKING_SECONDS = 120
 MAX_WORDS = MAX_SPEAKING_SECONDS * WORDS_PER_MINUTE // 60
 # A sentence longer than this is hard to follow when spoken.
 LONG_SENTENCE_WORDS = 40
-# Filler-heavy: this many fillers, and at least this share of all words.
+# Filler-heavy: this many fillers, and at least this share of all words: about one filler
+# every 15 words, the labelled sets' own definition of "heavy with filler". (It was 0.04, one
+# in 25, which flagged fluent speakers' ordinary "um"s.)
 MIN_FILLERS_FLAGGED = 3
-MAX_FILLER_DENSITY = 0.04
+MAX_FILLER_DENSITY = 1 / 15
 # Repetition: the same 3-word phrase (content words only) this many times.
 REPEATED_PHRASE_MIN_COUNT = 3
 REPEATED_PHRASE_WORDS = 3
