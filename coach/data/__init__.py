@@ -1,0 +1,1 @@
+"""Data the engine reads at run time: vocabularies, the question bank, trained model weights."""

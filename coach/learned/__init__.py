@@ -1,0 +1,1 @@
+"""The learned sentence models of the offline engine (issue 10): features and inference."""

@@ -1,0 +1,70 @@
+"""Answer-level decisions from sentence evidence: which sentences show each STAR part, and which
+speak badly of others, each with its probability and why, in plain words.
+
+A decision holds when its best sentence reaches the threshold the training chose (by
+cross-validation, coach/train.py). One sentence serves several parts only when it truly does:
+besides its most likely part, it keeps another only if that one is very likely too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from coach.learned.model import Scored, sentence_model
+from coach.models import STAR_PARTS
+from coach.text import Document
+
+# A sentence's second (third…) part must be more likely than not, not merely above threshold.
+SECOND_PART = 0.5
+BLAME = "blame"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    index: int  # the sentence's position in document.sentences
+    probability: float
+    reasons: tuple[str, ...]
+
+
+def scores(document: Document) -> list[Scored]:
+    """The sentence scores of a document, computed once and shared by every check."""
+    cached = document.memo.get("sentence_scores")
+    if cached is None:
+        cached = document.memo["sentence_scores"] = sentence_model().score(document)
+    return cached
+
+
+def star_evidence(document: Document) -> dict[str, list[Evidence]]:
+    model = sentence_model()
+    found: dict[str, list[Evidence]] = {part: [] for part in STAR_PARTS}
+    for index, scored in enumerate(scores(document)):
+        above = [p for p in STAR_PARTS if scored.probabilities[p] >= model.thresholds[p]]
+        if not above:
+            continue
+        # Thresholds differ by part, so "most likely" is measured from each part's threshold.
+        best = max(above, key=lambda p: _margin(scored.probabilities[p], model.thresholds[p]))
+        for part in above:
+            if part == best or scored.probabilities[part] >= SECOND_PART:
+                found[part].append(Evidence(index, scored.probabilities[part], tuple(model.reasons(scored, part))))
+    return found
+
+
+def _margin(probability: float, threshold: float) -> float:
+    """How far above its threshold a probability is, in log-odds."""
+    return _logit(probability) - _logit(threshold)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def blame_evidence(document: Document) -> list[Evidence]:
+    model = sentence_model()
+    threshold = model.thresholds[BLAME]
+    return [
+        Evidence(index, scored.probabilities[BLAME], tuple(model.reasons(scored, BLAME)))
+        for index, scored in enumerate(scores(document))
+        if scored.probabilities[BLAME] >= threshold
+    ]
