@@ -63,6 +63,9 @@ class StarPart(BaseModel):
     rating: int | None = Field(default=None, ge=1, le=5)
     # False when an engine claimed the part but none of its evidence could be verified.
     verified: bool = True
+    # Why the first piece of evidence shows the part, in plain words (the offline engine's
+    # strongest cues, "labelled as such", …); None when absent or not said.
+    why: str | None = None
 
 
 class Star(BaseModel):

@@ -1,4 +1,5 @@
-"""The offline engine: rule-based, deterministic and instant. Text in, `Critique` out."""
+"""The offline engine: deterministic and instant, from rules and small learned sentence models
+(coach/learned). Text in, `Critique` out."""
 
 from __future__ import annotations
 
@@ -70,6 +71,8 @@ def rules_digest() -> str:
     """sha256 of the offline rules' source, so cached critiques expire when a rule changes."""
     package = Path(__file__).parent
     files = [package / f"{name}.py" for name in _RULE_MODULES] + sorted((package / "checks").glob("*.py"))
+    # The sentence models decide too: their code, weights and word clusters.
+    files += sorted((package / "learned").glob("*.py")) + sorted((package / "data").glob("*.json")) + sorted((package / "data").glob("*.tsv"))
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())

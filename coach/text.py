@@ -56,6 +56,8 @@ class Document:
         self.question = question
         self.tokens = [Token(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
         self.sentences = _split_sentences(text, self.tokens)
+        # Results several checks share (the sentence models' scores), computed once.
+        self.memo: dict[str, object] = {}
 
     @property
     def word_count(self) -> int:

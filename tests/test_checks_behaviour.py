@@ -175,10 +175,13 @@ SELF_DESCRIPTION = (
 )
 
 
-def test_one_action_among_claims_is_no_story_action_when_no_story_was_asked():
-    assert not critique(SELF_DESCRIPTION, "Tell me about yourself.").star.action.present
-    # Asked for a story, the same words show an Action (and a story missing its other parts).
-    assert critique(SELF_DESCRIPTION, "Tell me about a time you improved a process.").star.action.present
+def test_a_concrete_step_is_an_action_whatever_the_question():
+    """The labelled sets' definition (shared/eval README, training/README.md): the answer says
+    what the candidate did, concretely; a step named inside a self-description counts too."""
+    for question in ("Tell me about yourself.", "Tell me about a time you improved a process."):
+        star = critique(SELF_DESCRIPTION, question).star
+        assert star.action.present
+        assert [span.text for span in star.action.evidence] == ["I built the weekly sales dashboard that my team uses."]
 
 
 @pytest.mark.parametrize("sentence", [

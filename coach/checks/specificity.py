@@ -67,6 +67,14 @@ class SpecificityOutcome(Outcome):
 _CODE_NUMBER = re.compile(r"\b[A-Z]{2,}\s?\d{2,4}\b")
 
 
+def document_quantities(document: Document) -> list[tuple[int, int]]:
+    """The quantities of an answer, found once and shared (specificity, STAR, the models)."""
+    found = document.memo.get("quantities")
+    if found is None:
+        found = document.memo["quantities"] = quantity_spans(document.text.replace("’", "'"))
+    return found
+
+
 def quantity_spans(text: str) -> list[tuple[int, int]]:
     excluded = [(m.start(), m.end()) for pattern in (_NOT_QUANTITY, _CODE_NUMBER) for m in pattern.finditer(text)]
     return [
@@ -78,7 +86,7 @@ def quantity_spans(text: str) -> list[tuple[int, int]]:
 
 def run(document: Document) -> SpecificityOutcome:
     text = document.text.replace("’", "'")
-    quantities = quantity_spans(text)
+    quantities = document_quantities(document)
     vague = list(_VAGUE.finditer(text))
     outcome = SpecificityOutcome(
         quantities=len(quantities),

@@ -1,8 +1,10 @@
 """STAR structure: which of Situation, Task, Action and Result the answer contains.
 
-Candidates rarely say "the situation was"; they open with "At my previous company…",
-"Last spring…", "When I was at…". So each part is recognised by the cues a spoken story
-actually uses, sentence by sentence, and each part keeps the sentences that show it.
+Each part is found sentence by sentence by the learned sentence models (coach/learned: trained
+on our corpus in training/, measured by bench/quality.py), and keeps the sentences that show
+it with the cues that weighed most. Two crisp cues stay rules: an answer written in labelled
+form ("S: …", "Task: …"), and a responsibility stated outright ("my job was to…", "I had
+to…"), which also counts as a Task.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from coach import topics
 from coach.checks import Check, Outcome
 from coach.checks.specificity import quantity_spans
 from coach.questions import asks_for_story
@@ -38,31 +39,6 @@ _NOT_ACTIONS = frozenset(
 # "S: …", "Task: …", "- R: …": answers written in labelled STAR form.
 _LABELLED_PART = re.compile(r"^\W{0,3}(situation|task|action|result|s|t|a|r)\s*[:\-–]\s", re.IGNORECASE)
 _LABEL_TO_PART = {"s": "situation", "t": "task", "a": "action", "r": "result"}
-
-_SITUATION_RE = re.compile(
-    r"""(?x)
-    \b(?:at|in|during|with|from)\s+(?:my|our|a|the)\s+(?:last|previous|former|prior|current|first|old|final|second|third|recent|summer)?\s*
-        (?:job|company|role|position|internship|employer|workplace|team|firm|agency|startup|start-up|store|restaurant|school|university|college|project|year|semester|placement|office|shop|hospital|bank|practice|organi[sz]ation|department)\b
-    | \b(?:when|while|whilst)\s+(?:i|we)\s+(?:was|were|worked|interned|started|joined|led|ran|managed)\b
-    | \b(?:while|whilst)\s+(?:working|interning|studying|at|on|leading|managing)\b
-    | \b(?:last|this\ past|one|a\ few|two|three|several|earlier\ this)\s+(?:spring|summer|autumn|fall|winter|year|month|quarter|week|semester|time|day|years|months)\b
-    | \b(?:years?|months?|weeks?)\s+ago\b
-    | \bin\s+(?:19|20)\d\d\b
-    | \b(?:once|recently|previously|back\ then|at\ the\ time)\b
-    | \b(?:i|we)\s+(?:was|were)\s+(?:working|employed|hired|brought\ in|part\ of|on\ a|new|assigned|responsible|leading|asked)\b
-    | \b(?:i|we)\s+(?:worked|interned|joined|started)\s+(?:as|at|in|on|for|with)\b
-    | \bthere\s+(?:was|were)\b
-    | \b(?:my|our|the)\s+(?:last|previous|former|old|current)?\s*(?:boss|manager|supervisor|employer|company|team|client|customer|colleague|coworker|co-worker|teammate|project|mentor|department|job)\s+(?:was|were|had|asked|wanted|decided|fired|changed|is|has)\b
-    | \b(?:a|one|two)\s+(?:colleague|coworker|co-worker|client|customer|teammate|member|manager|stakeholder)s?\s+(?:and\ i\s+)?(?:was|were|had|disagreed|complained|asked|wanted|kept|came)\b
-    | \bwe\s+(?:had|ran\ into|faced|were|disagreed|struggled|noticed|lost|missed)\b
-    | \b(?:i|we)\s+(?:had|faced|ran\ into|noticed|inherited|discovered)\s+(?:a|an|some|two|three|trouble|problems?|issues?)\b
-    | \b(?:i|we)\s+noticed\b
-    | \b(?:i|we)\s+(?:was|were)\s+(?:thrown|put|placed|moved|transferred|promoted|new|the\ only|one\ of)\b
-    | \b(?:my|our)\s+(?:boss|manager|supervisor|colleague|coworker|co-worker|teammate|client|mentor|lead)\s+and\s+i\b
-    | \b(?:i|we)\s+was\s+let\s+go\b | \b(?:fired|laid\ off|let\ go|terminated|displaced)\b
-    | \bthe\s+(?:project|deadline|client|team|company|launch|system|product|situation|business|store)\s+(?:was|were|had)\b
-    """
-)
 
 _TASK_RE = re.compile(
     r"""(?x)
@@ -93,26 +69,7 @@ _ACTION_PHRASE_RE = re.compile(
     """
 )
 
-_RESULT_RE = re.compile(
-    r"""(?x)
-    \b(?:as\ a\ result|in\ the\ end|in\ the\ long\ run|ultimately|eventually|at\ the\ end|by\ the\ end|since\ then|from\ then\ on|afterwards|after\ (?:that|rollout|launch)|the\ outcome|the\ result|end\ result|thanks\ to|going\ forward|looking\ back)\b
-    | \b(?:ended\ up|resulted\ in|led\ to|leading\ to|which\ meant|turned\ out|paid\ off|worked\ out|this\ (?:helped|meant|improved|reduced|cut|saved|made|gave|allowed|taught|showed|experience))\b
-    | \b(?:increased|decreased|reduced|improved|cut|saved|raised|boosted|grew(?!\s+up)|doubled|tripled|halved|lowered|won|exceeded|beat|achieved|delivered|launched|shipped|closed|secured|retained|recovered|resolved|solved|fixed|completed|finished|signed|renewed|promoted|recognized|recognised|praised|thanked|adopted)\b
-    | \b(?:was|were|got)\s+(?:fixed|finished|completed|resolved|solved|delivered|launched|adopted|approved|promoted|praised|recognized|recognised|rolled\ out|back\ on\ track|on\ time|a\ success|successful)\b
-    | \b(?:loved|appreciated|agreed|thanked|renewed|stayed|returned|came\ back|kept\ (?:his|her|their)\ business)\b
-    | \b(?:managed|was\ able|were\ able)\s+to\b
-    | \b(?:fell|dropped|rose|climbed|declined|jumped|shrank|grew|went\ (?:up|down))\s+(?:to|by|from)\b
-    | \bit\s+(?:helped|worked|went|made)\b
-    | \b(?:i|i've)\s+(?:have\s+)?(?:made|seen|grown|become|improved|learned|learnt)\b.*\b(?:progress|better|improv|stronger|more\ valuable|since)\w*
-    | \b(?:i|we)\s+(?:grew(?!\s+up)|learned|learnt|realized|realised)\b
-    | \b(?:taught\ me|showed\ me|made\ me\ a\ better)\b
-    | \bthe\s+(?:client|customer|team|manager|boss|project|feature|bug|change|process|deal)\s+(?:was|were|loved|agreed|stayed|signed|asked|went|is|became)\b
-    | \b(?:no\ clear\ decision|moved\ on|compromised|lingered|fell\ through|failed|didn't\ work|did\ not\ work)\b
-    """
-)
-
 _WE_ACTION_RE = re.compile(rf"\bwe\s+(?:also\s+|then\s+)?(?P<verb>{_VERB})\b")
-_CUES = {"situation": _SITUATION_RE, "task": _TASK_RE, "result": _RESULT_RE}
 
 
 @dataclass
@@ -123,42 +80,52 @@ class StarOutcome(Outcome):
 
 
 def run(document: Document) -> StarOutcome:
-    evidence: dict[str, list[Span]] = {part: [] for part in STAR_PARTS}
-    i_actions = we_actions = 0
-    for index, sentence in enumerate(document.sentences):
-        parts = _parts_of(sentence, index, len(document.sentences))
-        for part in parts:
-            evidence[part].append(document.sentence_span(sentence))
-        if "action" in parts:
-            i_actions += _count_verbs(sentence.lower)
-        we_actions += _count_actions(sentence.lower, _WE_ACTION_RE)
+    from coach.learned.decide import star_evidence
+
+    found = star_evidence(document)
+    labelled = _labelled_parts(document)
+    chosen: dict[str, dict[int, str]] = {}  # part -> sentence index -> why
+    for part in STAR_PARTS:
+        if labelled:
+            chosen[part] = {i: "labelled as such" for i, name in labelled.items() if name == part}
+        else:
+            chosen[part] = {e.index: _why(e.reasons) for e in found[part]}
+    if not labelled:
+        for index, sentence in enumerate(document.sentences):
+            if _TASK_RE.search(sentence.lower):
+                chosen["task"].setdefault(index, "a responsibility stated outright")
+    star = Star(**{part: _part(document, chosen[part]) for part in STAR_PARTS})
+    action_sentences = [document.sentences[i] for i in sorted(chosen["action"])]
+    i_actions = sum(_count_verbs(s.lower) for s in action_sentences if _has_real_action(s.lower))
+    we_actions = sum(_count_actions(s.lower, _WE_ACTION_RE) for s in document.sentences)
     story_required = asks_for_story(document.question)
-    if not story_required and not evidence["situation"] and not evidence["result"]:
-        # Asked for no story ("Tell me about yourself"), one "I developed…" among claims is
-        # not the Action of a story that has no scene and no outcome.
-        evidence["action"], i_actions = [], 0
-    star = Star(**{part: StarPart(present=bool(spans), evidence=spans) for part, spans in evidence.items()})
-    _rate(star, i_actions, we_actions)
+    # An action sentence told without a past-tense "I" verb ("Every week I check…") still counts once.
+    _rate(star, max(i_actions, len(action_sentences)), we_actions)
     outcome = StarOutcome(star=star, i_actions=i_actions, we_actions=we_actions)
     outcome.findings = _findings(star, i_actions, we_actions, document, story_required)
     outcome.flagged = not (star.situation.present and star.action.present and star.result.present)
     return outcome
 
 
-def _parts_of(sentence: Sentence, index: int, total: int) -> list[str]:
-    labelled = _LABELLED_PART.match(sentence.text)
-    if labelled:
-        name = labelled.group(1).lower()
-        return [_LABEL_TO_PART.get(name, name)]
-    if topics.is_personal(sentence):
-        return []
-    parts = [part for part, cue in _CUES.items() if cue.search(sentence.lower)]
-    # A result cue in the first sentence is usually scene-setting ("we had reduced…").
-    if "result" in parts and index == 0 and total > 2:
-        parts.remove("result")
-    if _has_real_action(sentence.lower):
-        parts.insert(2 if "task" in parts else 1 if "situation" in parts else 0, "action")
+def _labelled_parts(document: Document) -> dict[int, str]:
+    """Sentences written in labelled STAR form ("S: …", "Result: …"): the label decides."""
+    parts = {}
+    for index, sentence in enumerate(document.sentences):
+        match = _LABELLED_PART.match(sentence.text)
+        if match:
+            name = match.group(1).lower()
+            parts[index] = _LABEL_TO_PART.get(name, name)
     return parts
+
+
+def _part(document: Document, chosen: dict[int, str]) -> StarPart:
+    order = sorted(chosen)
+    spans = [document.sentence_span(document.sentences[i]) for i in order]
+    return StarPart(present=bool(spans), evidence=spans, why=chosen[order[0]] if order else None)
+
+
+def _why(reasons: tuple[str, ...]) -> str:
+    return "cues: " + ", ".join(reasons) if reasons else "the sentence as a whole"
 
 
 def _has_real_action(lower: str) -> bool:
