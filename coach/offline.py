@@ -37,6 +37,7 @@ def critique(answer: Answer) -> Critique:
         engine=ENGINE,
         score=rubric.score(
             ratings,
+            words=rambling.metrics.words,
             story_required=asks_for_story(answer.question),
             dodged=outcomes["relevance"].flagged,
             negative=negativity.flagged,

@@ -1,7 +1,8 @@
 """The scoring rubric, shared by both engines (documented in docs/rubric.md).
 
 Each criterion is rated 1-5 on an anchored scale; the score is their weighted mean mapped
-to 0-100. Questions that do not ask for a story ("Why are you leaving?") are not marked
+to 0-100. Development (how much the answer says) is rated by code from its length, for both
+engines. Questions that do not ask for a story ("Why are you leaving?") are not marked
 down for a missing STAR structure: the score is then the better of the full rubric and
 the rubric without the STAR criteria. Caps follow: an answer that dodges the question,
 speaks badly of others or tries to steer the grader cannot score well however polished.
@@ -22,6 +23,17 @@ CRITERIA: dict[str, int] = {
     "concision": 10,
     "tone": 20,
 }
+# How developed the answer is, rated by code from its length (both engines): a one-line answer
+# shows an interviewer nothing, a developed one gives them something to judge. Rambling past
+# two minutes is concision's business, so the rating stops rising before that.
+# Its weight was chosen on our corpus's quality labels (score ROC AUC good vs bad: 0.835 without,
+# 0.846 at 10, 0.849 at 20, 0.850 at 30): past 20 it adds nothing.
+DEVELOPMENT_WEIGHT = 20
+DEVELOPMENT_BANDS = ((15, 1), (30, 2), (60, 3), (120, 4))  # (fewer words than, rating); else 5
+
+
+def development_rating(words: int) -> int:
+    return next((rating for limit, rating in DEVELOPMENT_BANDS if words < limit), 5)
 
 CAP_NO_ANSWER = 25
 CAP_NEGATIVE = 40
@@ -31,6 +43,7 @@ CAP_INJECTION = 10
 def score(
     ratings: dict[str, int],
     *,
+    words: int | None = None,
     story_required: bool = True,
     dodged: bool = False,
     negative: bool = False,
@@ -39,9 +52,13 @@ def score(
     missing = set(CRITERIA) - set(ratings)
     if missing:
         raise ValueError(f"missing ratings: {', '.join(sorted(missing))}")
-    value = _weighted(ratings, CRITERIA)
+    weights = dict(CRITERIA)
+    if words is not None:
+        ratings = ratings | {"development": development_rating(words)}
+        weights["development"] = DEVELOPMENT_WEIGHT
+    value = _weighted(ratings, weights)
     if not story_required:
-        without_star = {name: w for name, w in CRITERIA.items() if name not in STAR_PARTS}
+        without_star = {name: w for name, w in weights.items() if name not in STAR_PARTS}
         value = max(value, _weighted(ratings, without_star))
     for capped, cap in ((dodged, CAP_NO_ANSWER), (negative, CAP_NEGATIVE), (injected, CAP_INJECTION)):
         if capped:

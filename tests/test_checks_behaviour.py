@@ -712,3 +712,13 @@ def test_a_question_that_asks_for_no_story_is_not_marked_down_part_by_part():
     story = registry()["star"].run(Document(text, "Tell me about a time you led a team."))
     missing = {f.message for f in story.findings if f.severity in ("warning", "problem")}
     assert {"No clear Action in the answer.", "No clear Result in the answer."} <= missing
+
+
+def test_a_developed_answer_outscores_the_same_points_said_in_one_line():
+    """Development (issue 10): two answers with the same ratings, one a line, one developed."""
+    from coach import rubric
+
+    ratings = {name: 4 for name in rubric.CRITERIA}
+    assert rubric.score(ratings, words=10) < rubric.score(ratings, words=80) < rubric.score(ratings, words=150)
+    assert rubric.development_rating(14) == 1 and rubric.development_rating(120) == 5
+    assert rubric.score(ratings) == rubric.score(ratings, words=None)  # a caller without counts: as before
