@@ -21,6 +21,8 @@ DEFAULT_JOBS = 8  # LLM requests in flight at once
 MAX_NAMED = 10  # answers named in one stderr line
 # Kept in step with coach.render.writers.FORMATS (not imported: startup stays small).
 OUTPUT_FORMATS = ["text", "json", "jsonl", "csv", "markdown", "html"]
+# --dry-run writes requests, not critiques: as one JSON document, or one request a line.
+DRY_RUN_FORMATS = ("json", "jsonl")
 
 
 def _stdout_color() -> bool:
@@ -48,8 +50,9 @@ def _llm_options(command):
         click.option("--temperature", type=click.FloatRange(0.0, 2.0), default=0.0, show_default=True, metavar="T",
                      help="Sampling temperature; 0 gives the most repeatable critiques."),
         click.option("--no-fallback", is_flag=True, help="Exit 1 when the LLM fails instead of falling back to offline."),
-        click.option("--redact", is_flag=True, help="Replace emails, phone numbers, URLs... before anything is sent."),
-        click.option("--dry-run", is_flag=True, help="Print the messages the LLM engine would send; send nothing."),
+        click.option("--redact", is_flag=True, help="Replace emails, phones, URLs, ID numbers, addresses, @handles... before anything is sent."),
+        click.option("--dry-run", is_flag=True,
+                     help="Print the requests the LLM engine would send (URL, model, messages; never the key); send nothing."),
         click.option("--prompts", "prompts_dir", type=click.Path(file_okay=False, exists=True), help="Use the prompt templates in DIR."),
     ]
     for option in reversed(options):
@@ -69,44 +72,95 @@ class _Notes:
     note has a line of its own instead of being glued to the bar."""
 
     def __init__(self):
+        import threading
+
         from coach.progress import Display
 
         self.display = Display()
+        # Notes come from a batch's grading threads: one at a time, or two fallback notes
+        # can be printed into one line ("...used the offline enginecoach: note: ...").
+        self._lock = threading.Lock()
 
     def __call__(self, message: str) -> None:
-        self.display.note(f"coach: note: {message}")
+        with self._lock:
+            self.display.note(f"coach: note: {message}")
 
 
-def _grader(options, notes: _Notes):
+def _grader(options, notes: _Notes, quiet: bool):
     """The run's one engine (shared by a batch's threads), or None after a one-line error."""
     from coach.engine import ConfigError, Grader
 
     try:
-        # Why the offline engine was chosen is always said (one line on stderr, hidden by
-        # --offline), as is every fallback: a critique never silently comes from the rules.
-        return Grader(options, notify=notes)
+        # Where the answers are sent, or why the offline engine was chosen, is said (one line
+        # on stderr) unless --quiet; every fallback is always said: a critique never silently
+        # comes from the rules.
+        return Grader(options, notify=notes, announce_choice=not quiet)
     except ConfigError as error:
         _error(str(error))
         return None
 
 
-def _dry_run(items, options) -> int:
-    """Print, as JSON, exactly the request the LLM engine would send per answer; send nothing."""
+def _dry_run_format(chosen: str | None, output: str | None, offline: bool) -> tuple[str, str | None]:
+    """The dry run's format (json unless --format or -o's extension says jsonl), or why not."""
+    if offline:
+        return "", "--dry-run shows what the LLM engine would send; --offline sends nothing"
+    from coach.render.writers import format_for
+
+    fmt = chosen or (format_for(output) if output and output != "-" else None) or "json"
+    if fmt not in DRY_RUN_FORMATS:
+        return "", f"--dry-run writes requests as json or jsonl, not {fmt} (use --format json or jsonl)"
+    return fmt, None
+
+
+def _dry_run(items, options, output_format: str, output: str | None) -> int:
+    """Write exactly the request the LLM engine would send per answer (the URL it would be
+    POSTed to, model and messages; never the key), to stdout or -o FILE; send nothing."""
     import dataclasses
-    import json
 
     from coach.engine import ConfigError, Grader
     from coach.models import InputError
 
+    to_file = bool(output and output != "-")
+    grader = Grader(dataclasses.replace(options, offline=True))
+    entries = (item.model_dump() if isinstance(item, InputError) else grader.request(item) for item in items)
     try:
-        grader = Grader(dataclasses.replace(options, offline=True))
-        requests = [item if isinstance(item, InputError) else grader.request(item) for item in items]
+        with _dry_run_output(output, streamed=output_format == "jsonl") as out:
+            written, failed = _write_requests(entries, out, output_format)
     except ConfigError as error:
         _error(str(error))
         return EXIT_USAGE
-    payload = [r.model_dump() if isinstance(r, InputError) else r for r in requests]
-    click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
-    return EXIT_FAILED if any(isinstance(r, InputError) for r in requests) else EXIT_OK
+    except OSError as error:
+        _error(f"{output}: cannot write ({error.strerror or error})")
+        return EXIT_USAGE
+    if to_file:
+        click.echo(f"coach: wrote {output} ({count_of(written, 'request')})", err=True)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _dry_run_output(output: str | None, *, streamed: bool):
+    import contextlib
+
+    from coach.render.report_file import ReportFile
+
+    if not output or output == "-":
+        return contextlib.nullcontext(sys.stdout)
+    return ReportFile(output, streamed=streamed)
+
+
+def _write_requests(entries, out, output_format: str) -> tuple[int, bool]:
+    """(entries written, whether any was an unreadable input's {"source", "error"} entry)."""
+    import json
+
+    written, failed = 0, False
+    if output_format == "jsonl":
+        for entry in entries:
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            out.flush()
+            written, failed = written + 1, failed or "error" in entry
+        return written, failed
+    payload = list(entries)
+    out.write(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False) + "\n")
+    return len(payload), any("error" in entry for entry in payload)
 
 
 @cli.command()
@@ -114,7 +168,7 @@ def _dry_run(items, options) -> int:
 @click.option("--question", "-q", help="The interview question the answer responds to.")
 @click.option("--role", "-r", help="The role applied for (e.g. 'software engineer').")
 @click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS),
-              help="Output format [default: from -o FILE's extension, else text].")
+              help="Output format [default: from -o FILE's extension, else text; --dry-run: json or jsonl].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the report to FILE (replaced only once the report is complete).")
 @click.option("--offline", is_flag=True, help="Use the rule-based engine even if an LLM endpoint is set.")
@@ -124,16 +178,24 @@ def _dry_run(items, options) -> int:
               help=f"LLM requests in flight at once [default: {DEFAULT_JOBS}]. The offline engine always grades one at a time.")
 @click.option("--no-progress", is_flag=True, help="No progress bar (it is shown only when stderr is a terminal).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor store cached critiques.")
+@click.option("--quiet", is_flag=True,
+              help="Hide informational notes (where answers are sent, which engine); errors, warnings and fallbacks always show.")
 @_llm_options
-def critique(paths, question, role, output_format, output, offline, fail_under, jobs, no_progress, no_cache, **llm_flags) -> int:
+def critique(paths, question, role, output_format, output, offline, fail_under, jobs, no_progress, no_cache, quiet,
+             **llm_flags) -> int:
     """Critique the answers in PATH (a .txt/.md file, a .jsonl/.csv file of many answers,
     a folder of them, or - for stdin)."""
     from coach.readers import UnreadableInput
     from coach.tabular import is_tabular
 
-    output_format = output_format or _format_for_output(output)
-    if output_format is None:
-        _error(f"{output}: cannot tell the format from the extension; use --format")
+    dry_run = llm_flags["dry_run"]
+    if dry_run:
+        output_format, problem = _dry_run_format(output_format, output, offline)
+    else:
+        output_format = output_format or _format_for_output(output)
+        problem = None if output_format else f"{output}: cannot tell the format from the extension; use --format"
+    if problem:
+        _error(problem)
         return EXIT_USAGE
     single = len(paths) == 1 and (paths[0] == "-" or not (os.path.isdir(paths[0]) or is_tabular(paths[0])))
     jobs = jobs or DEFAULT_JOBS
@@ -141,14 +203,15 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
     notes = _Notes()
     try:
         items = _read_first(paths, single, question, role, output, notes)
-        if llm_flags["dry_run"]:
-            return _dry_run(items, options)
-        grader = _grader(options, notes)
+        if dry_run:
+            return _dry_run(items, options, output_format, output)
+        grader = _grader(options, notes, quiet)
         if grader is None:
             return EXIT_USAGE
         llm = grader.engine == "llm"
         batch = _BatchRun(paths, single, output_format, output, fail_under, no_progress, notes)
-        return batch.run(items, grader.grade, llm, _cache_fingerprint(options) if llm and not no_cache else None, jobs)
+        fingerprint = _cache_fingerprint(options) if llm and not no_cache else None
+        return batch.run(items, grader.grade, llm, fingerprint, jobs, finish=grader.finish)
     except UnreadableInput as error:
         _error(str(error))
         return EXIT_USAGE
@@ -196,8 +259,9 @@ class _BatchRun:
         self.notes = notes
         self.to_file = bool(output and output != "-")
 
-    def run(self, items, grader, llm: bool, fingerprint: dict | None, jobs) -> int:
-        """`fingerprint` is None when nothing is to be cached."""
+    def run(self, items, grader, llm: bool, fingerprint: dict | None, jobs, finish=lambda: None) -> int:
+        """`fingerprint` is None when nothing is to be cached; `finish` says the engine's
+        closing notes once every answer is graded."""
         from coach import batch, progress
         from coach.render.writers import open_writer
 
@@ -234,6 +298,7 @@ class _BatchRun:
                     below_count += 1
                     if len(below) < MAX_NAMED:
                         below.append((graded.result.source, graded.result.score))
+            finish()
             built = summary.build() if summary is not None else None
             writer.finish(built)
         self.notes.display = progress.Display()

@@ -3,7 +3,9 @@
 The LLM engine is used when OPENAI_API_KEY or OPENAI_BASE_URL is set and --offline is not
 given; otherwise the offline engine, with a one-line notice saying why. Every LLM failure
 falls back to the offline engine with `fallback_reason` set and a notice — never silently —
-unless --no-fallback, which turns it into an `EngineError`.
+unless --no-fallback, which turns it into an `EngineError`. The first answer the LLM engine
+grades says once where answers are sent (host and model), so a key left in the environment
+never sends them to the cloud unannounced.
 
 A `Grader` is built once per run and shared by a batch's threads (one HTTP client, one set
 of loaded prompts, one memory of what each server supports). Nothing here imports openai or
@@ -122,16 +124,22 @@ class Grader:
         notify: Notify | None = None,
         announce_choice: bool = True,
     ):
-        """`notify` gets one-line notices: every fallback, and (if `announce_choice`) why
-        the offline engine was chosen when the user did not ask for it."""
+        """`notify` gets one-line notices: every fallback, and (if `announce_choice`, the
+        informational ones --quiet hides) where the LLM engine sends answers, or why the
+        offline engine was chosen when the user did not ask for it."""
         self.options = options
         self.choice = choose(options, environ)
         self._notify = notify or (lambda message: None)
         self._critic = None
-        # Said once, with the first answer graded: a run that grades nothing (bad input)
-        # prints only its error.
+        # Said once, with the first answer graded: a run that grades nothing (bad input, or
+        # every answer cached) prints only its error, and sends nothing to announce.
         self._announce_lock = threading.Lock()
-        self._to_announce = self.choice.why if self.choice.engine == "offline" and announce_choice else None
+        self._to_announce = self._announcement() if announce_choice else None
+        # Answers graded offline without being sent, the endpoint being unreachable: said in
+        # one note by `finish`, not one each.
+        self._unreachable = None
+        self._not_sent = 0
+        self._connect_failures_noted = 0
         if self.choice.engine == "llm":
             self._critic = self._llm_critic()
 
@@ -140,13 +148,20 @@ class Grader:
         return self.choice.engine
 
     def grade(self, answer: Answer) -> Critique:
+        self._announce_choice()
         if self._critic is None:
-            self._announce_choice()
             return offline.critique(answer)
-        from coach.llm.client import LLMFailure
+        from coach.llm.client import CannotConnect, LLMFailure, Unreachable
 
         try:
             return self._critic.critique(answer)
+        except Unreachable as down:
+            return self._graded_unsent(answer, down)
+        except CannotConnect as failure:
+            critique = self._fall_back(answer, str(failure), failure.usage)
+            with self._announce_lock:
+                self._connect_failures_noted += 1
+            return critique
         except LLMFailure as failure:
             return self._fall_back(answer, str(failure), getattr(failure, "usage", None))
         except Exception as error:  # noqa: BLE001 - a bug in the LLM path must not cost the answer
@@ -162,20 +177,55 @@ class Grader:
         if message:
             self._notify(message)
 
+    def _announcement(self) -> str | None:
+        """Where the LLM engine sends answers (a key left in the environment must not send
+        them to the cloud unannounced), or why the offline engine was chosen unasked."""
+        if self.choice.engine == "offline":
+            return self.choice.why
+        from coach.llm.client import shown_host
+
+        host = shown_host(self.choice.base_url or DEFAULT_BASE_URL)
+        return f"sending answers to {host} (model {self.choice.model}); --offline keeps them on this machine"
+
     def request(self, answer: Answer) -> dict:
-        """--dry-run: the request the LLM engine would send for this answer; sends nothing."""
+        """--dry-run: the request the LLM engine would send for this answer (where to, the
+        model, the messages; never the key); sends nothing."""
+        from coach.llm.client import post_url
+
         critic = self._critic or self._llm_critic()
-        return {"source": answer.source, **critic.request(answer)}
+        return {"source": answer.source, "url": post_url(self.choice.base_url or DEFAULT_BASE_URL), **critic.request(answer)}
+
+    def finish(self) -> None:
+        """The run's closing note: how many answers were graded offline unsent, the endpoint
+        being unreachable (one note for them all, instead of one each)."""
+        from coach.wording import count_of
+
+        with self._announce_lock:
+            down, count, self._unreachable = self._unreachable, self._not_sent, None
+            noted = self._connect_failures_noted
+        if down is None:
+            return
+        others = "the other " if noted else ""
+        self._notify(f"{down.url} is unreachable ({down.cause}) after {count_of(down.attempts, 'attempt')}; "
+                     f"{others}{count_of(count, 'answer')} {'was' if count == 1 else 'were'} graded offline")
 
     def close(self) -> None:
         if self._critic is not None:
             self._critic.close()
 
-    def _fall_back(self, answer: Answer, reason: str, usage) -> Critique:
+    def _graded_unsent(self, answer: Answer, down) -> Critique:
+        critique = self._fall_back(answer, str(down), down.usage, quiet=True)
+        with self._announce_lock:
+            self._unreachable, self._not_sent = down, self._not_sent + 1
+        return critique
+
+    def _fall_back(self, answer: Answer, reason: str, usage, *, quiet: bool = False) -> Critique:
+        """`quiet`: no note of its own (`finish` sums these up)."""
         reason = " ".join(reason.split())
         if self.options.no_fallback:
             raise EngineError(f"LLM engine failed: {reason}")
-        self._notify(f"{answer.source}: LLM engine failed ({reason}); used the offline engine")
+        if not quiet:
+            self._notify(f"{answer.source}: LLM engine failed ({reason}); used the offline engine")
         return offline.critique(answer).model_copy(update={"fallback_reason": reason, "usage": usage})
 
     def _llm_critic(self):

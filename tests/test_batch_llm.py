@@ -1,11 +1,14 @@
 """Batches against a real OpenAI-compatible server on loopback: concurrency, per-answer
-failures, the cache (hits, misses, invalidation, zero requests on a rerun) and resume."""
+failures, the cache (hits, misses, invalidation, zero requests on a rerun), resume, and an
+endpoint that is down (a few attempts, one note)."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -16,8 +19,9 @@ import pytest
 
 from bench.grounded_reply import answer_of, grounded_review
 from coach.cache import Cache
+from coach.llm.client import UNREACHABLE_AFTER
 from tests.conftest import REPO, run_coach
-from tests.openai_server import OpenAIServer, Step, error, reply
+from tests.openai_server import OpenAIServer, Step, completion, error, reply
 
 
 def _answers(folder: Path, n: int) -> Path:
@@ -207,3 +211,151 @@ def test_an_unusable_cache_is_a_warning_and_the_batch_still_runs(tmp_path):
     assert result.returncode == 0
     assert [c["engine"] for c in json.loads(result.stdout)] == ["llm", "llm"]
     assert "coach: warning: cache unavailable" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- issue 11 §3: a batch that notices the endpoint is down -----------------------------------
+
+_UNREACHABLE_NOTE = re.compile(
+    r"coach: note: (\S+) is unreachable \(([^)]+)\) after (\d+) attempts; (the other )?(\d+) answers? (?:was|were) graded offline"
+)
+
+
+class _Doorway:
+    """A TCP server on loopback that counts connections and, in turn, closes each at once
+    (a port with nothing behind it: a dead container behind Docker's proxy, say) or answers
+    it with a chat completion built from the request. `pattern` repeats: "close"/"reply"."""
+
+    def __init__(self, pattern: tuple[str, ...] = ("close",)):
+        self.pattern, self.accepted = pattern, 0
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.getsockname()[1]}/v1"
+
+    def __enter__(self) -> _Doorway:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.close()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._server.accept()
+            except OSError:  # closed by __exit__
+                return
+            action = self.pattern[self.accepted % len(self.pattern)]
+            self.accepted += 1
+            with connection:
+                if action == "reply":
+                    _answer(connection)
+
+
+def _answer(connection: socket.socket) -> None:
+    stream = connection.makefile("rb")
+    length = 0
+    for line in iter(stream.readline, b"\r\n"):
+        name, _, value = line.decode("latin-1").partition(":")
+        length = int(value) if name.strip().lower() == "content-length" else length
+    body = json.loads(stream.read(length))
+    payload = json.dumps(completion(json.dumps(grounded_review(body)))).encode()
+    head = f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(payload)}\r\nconnection: close\r\n\r\n"
+    connection.sendall(head.encode() + payload)
+
+
+def _closed_port_url() -> str:
+    with OpenAIServer() as closed:
+        return closed.url
+
+
+def test_a_batch_against_a_closed_port_stops_trying_and_says_so_in_one_note(tmp_path, coach, monkeypatch):
+    path = _answers(tmp_path, 60)
+    url = _closed_port_url()
+    monkeypatch.setenv("OPENAI_BASE_URL", url)
+    ran = coach("critique", "--format", "jsonl", "--quiet", str(path))
+    assert ran.code == 0, ran.err  # fallbacks, as ever, are not failures
+    lines = [json.loads(line) for line in ran.out.splitlines()]
+    assert len(lines) == 60 and all(line["engine"] == "offline" for line in lines)
+    assert all(line["fallback_reason"].startswith(f"cannot connect to {url}: connection refused") for line in lines)
+    tried = [line for line in ran.err.splitlines() if "LLM engine failed" in line]
+    summaries = [m for m in map(_UNREACHABLE_NOTE.fullmatch, ran.err.splitlines()) if m]
+    assert len(tried) <= UNREACHABLE_AFTER and len(summaries) == 1
+    shown, cause, attempts, other, unsent = summaries[0].groups()
+    assert (shown, cause, int(attempts)) == (url, "connection refused", UNREACHABLE_AFTER)
+    assert int(unsent) + len(tried) == 60 and bool(other) == bool(tried)
+    assert len(ran.err.splitlines()) == len(tried) + 1  # nothing else on stderr
+
+
+def test_a_server_that_accepts_and_closes_gets_a_handful_of_connections_whatever_the_jobs(tmp_path, coach, monkeypatch):
+    path = _answers(tmp_path, 60)
+    with _Doorway() as doorway:
+        monkeypatch.setenv("OPENAI_BASE_URL", doorway.url)
+        ran = coach("critique", "--format", "jsonl", "--jobs", "16", str(path))
+    assert ran.code == 0, ran.err
+    # One attempt at a time probes a server not yet heard from, so about UNREACHABLE_AFTER
+    # connections are made (a loaded machine may let a few more through), not 60 x 3.
+    assert UNREACHABLE_AFTER <= doorway.accepted <= 2 * UNREACHABLE_AFTER
+    assert len([line for line in ran.err.splitlines() if _UNREACHABLE_NOTE.fullmatch(line)]) == 1
+    assert all(json.loads(line)["fallback_reason"] for line in ran.out.splitlines())
+
+
+def test_a_reply_between_connection_failures_resets_the_count(tmp_path, coach, monkeypatch):
+    path = _answers(tmp_path, 9)
+    with _Doorway(pattern=("close", "close", "reply")) as doorway:
+        monkeypatch.setenv("OPENAI_BASE_URL", doorway.url)
+        ran = coach("critique", "--format", "jsonl", "--max-retries", "0", "--jobs", "1", "--no-cache", str(path))
+    assert ran.code == 0, ran.err
+    assert doorway.accepted == 9  # never UNREACHABLE_AFTER failures in a row: every answer was sent
+    engines = [json.loads(line)["engine"] for line in ran.out.splitlines()]
+    assert engines.count("llm") == 3 and engines.count("offline") == 6
+    assert "unreachable" not in ran.err
+
+
+def test_http_errors_from_a_live_server_never_count_as_unreachable(tmp_path, coach, monkeypatch):
+    path = _answers(tmp_path, 8)
+    with OpenAIServer(default=error(500, "model crashed")) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        ran = coach("critique", "--format", "jsonl", "--max-retries", "0", "-j", "2", str(path))
+        assert server.count == 8
+    assert ran.code == 0, ran.err
+    assert "unreachable" not in ran.err
+    assert len([line for line in ran.err.splitlines() if "HTTP 500" in line]) == 8
+
+
+def _port_that_never_accepts() -> tuple[socket.socket, list[socket.socket]]:
+    """A listening socket whose backlog is full: the kernel drops further SYNs, so a connect
+    times out (a firewalled host, without leaving the machine)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    fillers = []
+    for _ in range(4):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(listener.getsockname())
+        fillers.append(filler)
+    return listener, fillers
+
+
+def test_connect_timeouts_count_as_unreachable(tmp_path, coach, monkeypatch):
+    listener, fillers = _port_that_never_accepts()
+    try:
+        try:
+            socket.create_connection(listener.getsockname(), timeout=0.3).close()
+            pytest.skip("this kernel accepts connections past a full backlog")
+        except TimeoutError:
+            pass
+        monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{listener.getsockname()[1]}/v1")
+        ran = coach("critique", "--format", "jsonl", "--timeout", "0.3", "--max-retries", "0", "-j", "1",
+                    str(_answers(tmp_path, 12)))
+    finally:
+        for sock in (listener, *fillers):
+            sock.close()
+    assert ran.code == 0, ran.err
+    reasons = [json.loads(line)["fallback_reason"] for line in ran.out.splitlines()]
+    assert all("connect timed out" in reason for reason in reasons)  # never reached: not "the model is slow"
+    assert sum("not sent" in reason for reason in reasons) >= 12 - 2 * UNREACHABLE_AFTER
+    assert len([line for line in ran.err.splitlines() if _UNREACHABLE_NOTE.fullmatch(line)]) == 1

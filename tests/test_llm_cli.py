@@ -40,7 +40,9 @@ def test_with_a_base_url_the_llm_engine_grades(server):
     assert payload["engine"] == "llm" and payload["model"] == "env-model" and payload["fallback_reason"] is None
     assert payload["usage"]["requests"] == 1
     assert server.requests[0]["model"] == "env-model"
-    assert result.stderr == ""
+    # The only note says where the answer went (issue 11 §4).
+    host = server.url.split("//")[1].split("/")[0]
+    assert result.stderr == f"coach: note: sending answers to {host} (model env-model); --offline keeps them on this machine\n"
 
 
 def test_model_flag_beats_the_environment(server):
@@ -56,7 +58,8 @@ def test_a_failure_falls_back_with_one_notice_on_stderr(server):
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["engine"] == "offline" and "HTTP 500" in payload["fallback_reason"]
-    lines = result.stderr.splitlines()
+    where, *lines = result.stderr.splitlines()
+    assert where.startswith("coach: note: sending answers to 127.0.0.1:")
     assert len(lines) == 1 and "used the offline engine" in lines[0] and "Traceback" not in result.stderr
     assert server.count == 2
 
@@ -69,7 +72,8 @@ def test_the_text_report_says_it_fell_back(server):
 
 def test_no_fallback_exits_1_with_one_line(server):
     server.default = error(500, "boom", retry_after=QUICK)
-    result = run_coach("critique", "--no-fallback", "--max-retries", "0", STRONG, env=env_for(server))
+    # --quiet hides where answers go, never an error.
+    result = run_coach("critique", "--no-fallback", "--quiet", "--max-retries", "0", STRONG, env=env_for(server))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1 and "HTTP 500" in result.stderr
@@ -157,3 +161,135 @@ def test_a_template_that_does_not_render_is_a_one_line_usage_error(tmp_path, ser
         assert "Traceback" not in result.stderr
         assert len(result.stderr.splitlines()) == 1 and "candidate_name" in result.stderr
     assert server.count == 0
+
+
+# --- issue 11 §4: say where answers go --------------------------------------------------------
+
+
+def _batch(tmp_path, n: int = 5):
+    path = tmp_path / "answers.jsonl"
+    rows = [{"id": f"a{i}", "answer": f"At my last job I rebuilt report {i} and cut its run time from {i + 20} to {i + 5} minutes."}
+            for i in range(n)]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _sending_notes(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("coach: note: sending answers to")]
+
+
+@pytest.fixture
+def grounded():
+    from bench.grounded_reply import grounded_review
+
+    with OpenAIServer(default=lambda body: reply(grounded_review(body))) as running:
+        yield running
+
+
+def test_the_first_request_says_once_where_answers_go_without_the_key_or_credentials(tmp_path, coach, monkeypatch, grounded):
+    host = grounded.url.split("//")[1].split("/")[0]
+    # Credentials in the URL (user:password@, a token in the path) and the key never show.
+    monkeypatch.setenv("OPENAI_BASE_URL", grounded.url.replace("//", "//bob:hunter2@") + "/tok-8f3a")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-do-not-print")
+    ran = coach("critique", "--format", "jsonl", "-j", "4", "--model", "m-1", str(_batch(tmp_path)))
+    assert ran.code == 0, ran.err
+    assert grounded.count == 5 and all(path.endswith("/tok-8f3a/chat/completions") for path in grounded.paths)
+    assert _sending_notes(ran.err) == [f"coach: note: sending answers to {host} (model m-1); --offline keeps them on this machine"]
+    for secret in ("sk-test-do-not-print", "hunter2", "bob", "tok-8f3a"):
+        assert secret not in ran.err
+
+
+def test_quiet_hides_where_answers_go_but_never_a_fallback(tmp_path, coach, monkeypatch):
+    with OpenAIServer(default=error(500, "boom")) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        ran = coach("critique", "--quiet", "--format", "json", "--max-retries", "0", STRONG)
+    assert ran.code == 0 and _sending_notes(ran.err) == []
+    assert len(ran.err.splitlines()) == 1 and "LLM engine failed (server error (HTTP 500)" in ran.err
+
+
+def test_quiet_hides_why_the_offline_engine_was_chosen(coach):
+    loud = coach("critique", "--format", "json", STRONG)
+    assert "OPENAI_API_KEY and OPENAI_BASE_URL are not set" in loud.err
+    quiet = coach("critique", "--quiet", "--format", "json", STRONG)
+    assert quiet.code == 0 and quiet.err == "" and json.loads(quiet.out)["engine"] == "offline"
+
+
+def test_a_rerun_served_from_the_cache_sends_nothing_and_says_nothing_about_sending(tmp_path, coach, monkeypatch, grounded):
+    monkeypatch.setenv("OPENAI_BASE_URL", grounded.url)
+    path = _batch(tmp_path, 3)
+    assert len(_sending_notes(coach("critique", "--format", "jsonl", str(path)).err)) == 1
+    again = coach("critique", "--format", "jsonl", str(path))
+    assert grounded.count == 3 and _sending_notes(again.err) == []
+
+
+def test_the_destination_shown_is_the_host_and_port_only():
+    from coach.llm.client import post_url, shown_host, shown_url
+
+    assert shown_host("https://api.openai.com/v1") == "api.openai.com"
+    assert shown_host("http://user:secret@LOCALHOST:11434/v1/key-in-path?api-key=k") == "localhost:11434"
+    assert shown_host("http://[::1]:8000/v1") == "[::1]:8000"
+    assert shown_url("https://user:secret@proxy.example/v1?api-key=k") == "https://proxy.example/v1"
+    assert post_url("http://127.0.0.1:8000/v1/") == "http://127.0.0.1:8000/v1/chat/completions"
+
+
+# --- issue 11 §5: --dry-run -------------------------------------------------------------------
+
+
+def test_dry_run_writes_to_the_output_file(tmp_path, coach):
+    target = tmp_path / "requests.json"
+    ran = coach("critique", "--dry-run", "-o", target, str(_batch(tmp_path, 2)))
+    assert ran.code == 0 and ran.out == ""
+    assert ran.err == f"coach: wrote {target} (2 requests)\n"
+    assert [request["source"].rsplit("#")[1] for request in json.loads(target.read_text(encoding="utf-8"))] == ["a0", "a1"]
+
+
+@pytest.mark.parametrize("how", [["--format", "jsonl"], ["-o", "requests.jsonl"]])
+def test_dry_run_jsonl_is_one_request_a_line(tmp_path, coach, monkeypatch, how):
+    monkeypatch.chdir(tmp_path)
+    ran = coach("critique", "--dry-run", *how, str(_batch(tmp_path, 3)))
+    assert ran.code == 0, ran.err
+    text = ran.out if "--format" in how else (tmp_path / "requests.jsonl").read_text(encoding="utf-8")
+    requests = [json.loads(line) for line in text.splitlines()]
+    assert [r["source"].rsplit("#")[1] for r in requests] == ["a0", "a1", "a2"]
+    assert all(r["messages"][1]["role"] == "user" for r in requests)
+
+
+@pytest.mark.parametrize("how", [["--format", "text"], ["--format", "csv"], ["--format", "html"], ["-o", "report.md"]])
+def test_dry_run_in_any_other_format_is_a_one_line_usage_error(tmp_path, coach, monkeypatch, how):
+    monkeypatch.chdir(tmp_path)
+    ran = coach("critique", "--dry-run", *how, STRONG)
+    assert ran.code == 2 and ran.out == ""
+    assert len(ran.err.splitlines()) == 1 and ran.err.startswith("coach: error: --dry-run writes requests as json or jsonl")
+    assert not (tmp_path / "report.md").exists()
+
+
+def test_dry_run_with_offline_is_a_usage_error(coach):
+    ran = coach("critique", "--dry-run", "--offline", STRONG)
+    assert ran.code == 2 and ran.out == ""
+    assert ran.err == "coach: error: --dry-run shows what the LLM engine would send; --offline sends nothing\n"
+
+
+def test_each_dry_run_request_names_its_url_and_model_but_never_the_key(coach, monkeypatch):
+    assert json.loads(coach("critique", "--dry-run", STRONG).out)["url"] == "https://api.openai.com/v1/chat/completions"
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-do-not-print")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://bob:hunter2@127.0.0.1:8000/v1")
+    ran = coach("critique", "--dry-run", "--model", "m-2", STRONG)
+    request = json.loads(ran.out)
+    assert (request["url"], request["model"]) == ("http://127.0.0.1:8000/v1/chat/completions", "m-2")
+    assert "sk-test-do-not-print" not in ran.out and "hunter2" not in ran.out
+
+
+def test_dry_run_redact_hides_profiles_ids_addresses_and_handles(tmp_path, coach):
+    answer = tmp_path / "private.txt"
+    answer.write_text(
+        "At Brightwell Logistics (linkedin.com/in/sam-okafor-77, @sam.okafor) I fixed payroll: my SSN 512-38-4907 "
+        "was on a test record, as was 42 Wallaby Way. In 2019 I cut errors by 40% in 3 to 5 days with v2.4.1, saving $12,000.",
+        encoding="utf-8",
+    )
+    sent = json.loads(coach("critique", "--dry-run", "--redact", str(answer)).out)["messages"][1]["content"]
+    for secret in ("linkedin.com", "sam-okafor", "@sam", "512-38-4907", "Wallaby"):
+        assert secret not in sent
+    for label in ("[URL_1]", "[HANDLE_1]", "[ID_1]", "[ADDRESS_1]"):
+        assert label in sent
+    for kept in ("Brightwell Logistics", "2019", "40%", "3 to 5 days", "v2.4.1", "$12,000"):
+        assert kept in sent

@@ -91,6 +91,78 @@ def test_the_same_detail_gets_the_same_placeholder():
     assert redacted == "mail [EMAIL_1], then [EMAIL_1] again, or [EMAIL_2]"
 
 
+# Our own made-up details (issue 11 §5): each kind gets its own label.
+@pytest.mark.parametrize(("text", "secret", "label"), [
+    ("My profile is linkedin.com/in/priya-natarajan-42.", "linkedin.com/in/priya-natarajan-42", "URL"),
+    ("Code at github.com/pnatarajan, demo at www.priya-builds.dev.", "github.com/pnatarajan", "URL"),
+    ("Code at github.com/pnatarajan, demo at www.priya-builds.dev.", "www.priya-builds.dev", "URL"),
+    ("HR typed my SSN, 123-45-6789, into the ticket.", "123-45-6789", "ID"),
+    ("Or with spaces: 512 38 4907.", "512 38 4907", "ID"),
+    ("My National Insurance number AB123456C was on the form.", "AB123456C", "ID"),
+    ("Or written AB 12 34 56 C on the old form.", "AB 12 34 56 C", "ID"),
+    ("My SIN is 318 724 598.", "318 724 598", "ID"),
+    ("Aadhaar 4829 1037 5521 and PAN KLMPR4821Q.", "4829 1037 5521", "ID"),
+    ("Aadhaar 4829 1037 5521 and PAN KLMPR4821Q.", "KLMPR4821Q", "ID"),
+    ("DNI 48213957T, NIE Y4839201S.", "48213957T", "ID"),
+    ("DNI 48213957T, NIE Y4839201S.", "Y4839201S", "ID"),
+    ("CPF 482.913.057-61, codice fiscale BNCLRA82E55F205X.", "482.913.057-61", "ID"),
+    ("CPF 482.913.057-61, codice fiscale BNCLRA82E55F205X.", "BNCLRA82E55F205X", "ID"),
+    ("Deliveries went to 221B Baker Street every week.", "221B Baker Street", "ADDRESS"),
+    ("The office at 1600 Pennsylvania Ave had no lift.", "1600 Pennsylvania Ave", "ADDRESS"),
+    ("We moved to 88 Quarry Hill Road, then 12 3rd Avenue.", "88 Quarry Hill Road", "ADDRESS"),
+    ("We moved to 88 Quarry Hill Road, then 12 3rd Avenue.", "12 3rd Avenue", "ADDRESS"),
+    ("DM me @priya_codes or @priya.natarajan.", "@priya_codes", "HANDLE"),
+    ("DM me @priya_codes or @priya.natarajan.", "@priya.natarajan", "HANDLE"),
+    ("I post as @priya@hachyderm.io now.", "@priya@hachyderm.io", "HANDLE"),
+    ("Card 5276 0391 8842 1630 was charged twice.", "5276 0391 8842 1630", "NUMBER"),
+])
+def test_each_kind_of_personal_detail_is_redacted_with_its_own_label(text, secret, label):
+    redactor = Redactor()
+    redacted = redactor.redact(text)
+    assert secret not in redacted
+    placeholder = next((p for p, value in redactor.originals.items() if value == secret), None)
+    assert placeholder is not None and placeholder.startswith(f"[{label}_")
+    assert redactor.restore(redacted) == text
+
+
+@pytest.mark.parametrize("text", [
+    "In 2019 the backlog was 400 tickets.",
+    "Complaints fell by 40% and churn by 3.5%.",
+    "Each release took 3 to 5 days, sometimes 10-15.",
+    "We upgraded from version 2.4.1 to 3.0 in Q3 2021.",
+    "It saved $12,000 a month, about £9,500.",
+    "We moved from Node.js/Express to ASP.NET/Core, per config.yaml/app.",
+    "The 2 Senior Engineers on 3 Major Releases met @10am and again @3:30pm.",
+    "On 2021-05-14 at 10:30 we served 1,200-1,500 users, 24/7, e.g. at 50 km/h.",
+])
+def test_look_alikes_of_personal_details_are_not_redacted(text):
+    redactor = Redactor()
+    assert redactor.redact(text) == text and redactor.originals == {}
+
+
+def test_id_numbers_are_labelled_ids_not_phone_numbers():
+    redacted = Redactor().redact("SSN 123-45-6789, phone 415-555-0199")
+    assert redacted == "SSN [ID_1], phone [PHONE_1]"
+
+
+# --- reachability (issue 11 §3) -------------------------------------------------------------
+
+
+def test_connection_failures_in_a_row_take_the_endpoint_down_and_a_response_resets_them():
+    from coach.llm.client import UNREACHABLE_AFTER, Reachability
+
+    reach = Reachability()
+    for _ in range(UNREACHABLE_AFTER - 1):
+        reach.failed("connection refused")
+    assert not reach.down
+    reach.answered()  # any response, an HTTP error too: the server is there
+    for _ in range(UNREACHABLE_AFTER - 1):
+        reach.failed("connection refused")
+    assert not reach.down
+    reach.failed("connection refused")
+    assert reach.down and reach.cause == "connection refused"
+
+
 # --- quality guard --------------------------------------------------------------------------
 
 

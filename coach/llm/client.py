@@ -4,7 +4,9 @@ One `ChatClient` is built per run and shared by every thread of a batch (the SDK
 and its connection pool are thread-safe). It sends one request, returns a validated
 `Review` or raises: `SchemaUnsupported` (the server rejects json_schema: try JSON-object
 mode), `InvalidReply` (the reply is not a valid Review: re-ask) or `LLMFailure` (give up,
-with a one-line reason). `openai` is imported here only, when the first client is built.
+with a one-line reason; `CannotConnect` when the server could not be reached, `Unreachable`
+when nothing was sent because it could not be reached UNREACHABLE_AFTER times in a row).
+`openai` is imported here only, when the first client is built.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from coach.llm.schema import Review, json_schema, strict_response_format
 from coach.models import Usage
@@ -30,10 +33,37 @@ PROBE_GRACE = 0.05
 # A complete Review (ratings, a few quotes, advice, a 200-word rewrite) is well under this.
 JSON_OBJECT_MAX_TOKENS = 1500
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+# Connection attempts (the SDK's retries included, from all of a batch's threads) that may
+# fail in a row before the endpoint is taken to be down: nothing more is sent to it this run.
+UNREACHABLE_AFTER = 3
+# The steps of an attempt before the server has said anything (httpcore's trace names): one
+# that fails means the endpoint was not reached (refused, DNS, connect timeout, TLS, closed
+# without a reply). A read timeout is not one: the server is there, its model is slow.
+_BEFORE_A_RESPONSE = frozenset({
+    "connect_tcp", "connect_unix_socket", "start_tls", "setup_socks5_connection", "send_connection_init",
+    "send_request_headers", "send_request_body", "receive_response_headers",
+})
+_ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
+_SLOW_NOT_DOWN = frozenset({"ReadTimeout", "WriteTimeout", "PoolTimeout"})
+_DNS_FAILURE = re.compile(r"(?i)name or service not known|nodename nor servname|name resolution|getaddrinfo")
 
 
 class LLMFailure(Exception):
     """No usable review from the model; `str(error)` is one line a person can act on."""
+
+
+class CannotConnect(LLMFailure):
+    """The endpoint was not reached: refused, DNS, closed without a reply."""
+
+    usage = None  # set by the critic: tokens are none, requests may be several
+
+
+class Unreachable(CannotConnect):
+    """Not sent: the endpoint could not be reached UNREACHABLE_AFTER times in a row this run."""
+
+    def __init__(self, url: str, cause: str, attempts: int):
+        super().__init__(f"cannot connect to {url}: {cause} (not sent: {attempts} connection attempts in a row failed)")
+        self.url, self.cause, self.attempts = url, cause, attempts
 
 
 class SchemaUnsupported(Exception):
@@ -122,6 +152,53 @@ class _ModeMemory:
 MODES = _ModeMemory()
 
 
+class Reachability:
+    """Whether the endpoint answers at all, learned from every connection attempt of the run.
+
+    A batch against a server that was down used to try (and retry) every answer, printing
+    the same note each time. Failures are counted per attempt across threads; after
+    UNREACHABLE_AFTER in a row `down` is true and nothing more is sent. Any HTTP response,
+    an error status too, shows the server is there and resets the count.
+
+    Until a response has shown the server is there (at the start, and after a failure),
+    one attempt at a time probes it and the others wait for it at most PROBE_GRACE: the
+    reasoning of _ModeMemory again. A server that is down says so at once (refused, unknown
+    host, reset), one that is up replies only after the model's latency. So a batch of any
+    --jobs against a dead port makes about UNREACHABLE_AFTER attempts, not one per job, and
+    a live server costs the batch PROBE_GRACE once.
+    """
+
+    def __init__(self, limit: int = UNREACHABLE_AFTER):
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._probe = threading.Semaphore(1)
+        self.failures = 0
+        self.cause = ""
+        self.proven = False  # a response since the last failure
+
+    def admit(self) -> bool:
+        """Before an attempt; True if it is the probe, which must `release` when it ends."""
+        return not self.proven and self._probe.acquire(timeout=PROBE_GRACE)
+
+    def release(self) -> None:
+        self._probe.release()
+
+    def failed(self, cause: str) -> None:
+        with self._lock:
+            self.failures += 1
+            self.cause = cause
+            self.proven = False
+
+    def answered(self) -> None:
+        with self._lock:
+            self.failures = 0
+            self.proven = True
+
+    @property
+    def down(self) -> bool:
+        return self.failures >= self.limit
+
+
 class ChatClient:
     def __init__(self, endpoint: Endpoint):
         import openai
@@ -133,8 +210,12 @@ class ChatClient:
         # their next answer (offline critique, prompt) while the requests are out, so a slot
         # freed by a reply is taken by a request that is ready to go.
         self._slots = threading.BoundedSemaphore(endpoint.max_in_flight) if endpoint.max_in_flight else nullcontext()
+        self.reach = Reachability()
+        # Raised by the request hook once the endpoint is down. The SDK passes an OpenAIError
+        # straight through; anything else it would retry, after a backoff sleep, max_retries times.
+        self._not_sent = type("NotSent", (openai.OpenAIError,), {})
         http_client = openai.DefaultHttpxClient(
-            event_hooks={"request": [self._count_request], "response": [self._veto_schema_retries]}
+            event_hooks={"request": [self._before_request], "response": [self._answered, self._veto_schema_retries]}
         )
         self._client = openai.OpenAI(
             api_key=endpoint.api_key,
@@ -144,6 +225,7 @@ class ChatClient:
             http_client=http_client,
         )
         self.base_url = str(self._client.base_url).rstrip("/")
+        self.shown_url = shown_url(self.base_url)
 
     def close(self) -> None:
         self._client.close()
@@ -154,18 +236,24 @@ class ChatClient:
         try:
             with self._slots:
                 text = self._send(messages, mode)
+        except self._not_sent:
+            raise Unreachable(self.shown_url, self.reach.cause, self.reach.failures) from None
         except self._openai.APIStatusError as error:
             if mode == JSON_SCHEMA and _rejects_schema(error):
                 raise SchemaUnsupported(_status_reason(error)) from None
             raise LLMFailure(_status_reason(error, self.endpoint.max_retries)) from None
-        except self._openai.APITimeoutError:
-            raise LLMFailure(f"timed out after {self.endpoint.timeout:g} s{_retried(self.endpoint.max_retries)}") from None
+        except self._openai.APITimeoutError as error:
+            timed_out = f"timed out after {self.endpoint.timeout:g} s{_retried(self.endpoint.max_retries)}"
+            if type(error.__cause__).__name__ == "ConnectTimeout":  # never reached, as opposed to a slow model
+                raise CannotConnect(f"cannot connect to {self.shown_url}: connect {timed_out}") from None
+            raise LLMFailure(timed_out) from None
         except self._openai.APIConnectionError as error:
-            raise LLMFailure(f"cannot connect to {self.base_url}: {_cause(error)}") from None
+            raise CannotConnect(f"cannot connect to {self.shown_url}: {_cause(error)}") from None
         except self._openai.OpenAIError as error:
             raise LLMFailure(f"request failed: {_one_line(str(error))}") from None
         finally:
             self._local.meter = None
+            self._end_attempt()
         completion = _json_object(text)
         if completion is None:
             raise LLMFailure(f"the server's reply is not a chat completion: {_one_line(text, 80)!r}")
@@ -191,11 +279,27 @@ class ChatClient:
             body["response_format"] = {"type": "json_object", "schema": json_schema()}
         return self._client.post("/chat/completions", body=body, cast_to=str)
 
-    # httpx event hooks: they run in the thread that sends the request.
-    def _count_request(self, request) -> None:
+    # httpx event hooks and httpcore's trace: they run in the thread that sends the request.
+    def _before_request(self, request) -> None:
+        self._end_attempt()  # this thread's previous attempt, if its trace never said it ended
+        if self.reach.down:
+            raise self._not_sent("not sent: the endpoint is unreachable")
+        attempt = self._local.attempt = _Attempt(self.reach, probe=self.reach.admit())
+        if self.reach.down:  # found down while this attempt waited for the probe
+            self._end_attempt()
+            raise self._not_sent("not sent: the endpoint is unreachable")
+        request.extensions["trace"] = attempt
         meter = getattr(self._local, "meter", None)
         if meter is not None:
             meter.add_request()
+
+    def _end_attempt(self) -> None:
+        attempt, self._local.attempt = getattr(self._local, "attempt", None), None
+        if attempt is not None:
+            attempt.end()
+
+    def _answered(self, response) -> None:
+        self.reach.answered()
 
     def _veto_schema_retries(self, response) -> None:
         # The SDK retries every 5xx; a server that answers json_schema with a 500 would burn
@@ -205,6 +309,36 @@ class ChatClient:
         response.read()
         if _SCHEMA_COMPLAINT.search(response.content):
             response.headers["x-should-retry"] = "false"
+
+
+class _Attempt:
+    """One attempt (each SDK retry is a new one), followed through httpcore's trace.
+
+    It tells `reach` when it failed before the server said anything, once however many of
+    its steps failed (a write that fails is followed by a read that fails too), and gives
+    the probe back when it ends: at the response's headers, or at its first failed step.
+    """
+
+    def __init__(self, reach: Reachability, *, probe: bool):
+        self.reach = reach
+        self.probe = probe
+        self.ended = False
+
+    def __call__(self, event: str, info: dict) -> None:
+        step, _, outcome = event.rpartition(".")
+        step = step.rpartition(".")[2]
+        if self.ended or not (outcome == "failed" or (step == "receive_response_headers" and outcome == "complete")):
+            return
+        error = info.get("exception")
+        if outcome == "failed" and step in _BEFORE_A_RESPONSE and type(error).__name__ not in _SLOW_NOT_DOWN:
+            self.reach.failed(_unreachable_cause(error))
+        self.end()
+
+    def end(self) -> None:
+        self.ended = True
+        if self.probe:
+            self.probe = False
+            self.reach.release()
 
 
 def _review(completion: dict) -> Review:
@@ -291,10 +425,44 @@ def _retried(retries: int | None) -> str:
 
 def _cause(error) -> str:
     cause = error.__cause__ or error.__context__
-    text = str(cause) if cause else str(error)
+    return _unreachable_cause(cause or error)
+
+
+def _unreachable_cause(error) -> str:
+    """Why a connection attempt failed, in a few words ("connection refused")."""
+    text = _ERRNO.sub("", str(error)).rstrip(".")
+    if type(error).__name__ == "ConnectTimeout":
+        return "connect timed out"
     if "refused" in text.lower():
         return "connection refused"
+    if _DNS_FAILURE.search(text):
+        return "host name not found"
+    # "Server disconnected without sending a response" reads as part of a sentence.
+    text = text[:1].lower() + text[1:] if text[1:2].islower() else text
     return _one_line(text) or "connection error"
+
+
+def shown_url(url: str) -> str:
+    """`url` for notes and reports: without user:password@ or a ?query, which can hold credentials."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query="", fragment=""))
+
+
+def shown_host(url: str) -> str:
+    """Only the host (and an explicit port) of `url`: where answers go, nothing else of it."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    host = f"[{host}]" if ":" in host else host
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port: the host alone still says where
+        port = None
+    return f"{host}:{port}" if port else host
+
+
+def post_url(base_url: str) -> str:
+    """The URL a chat completion is POSTed to (as shown, without credentials)."""
+    return shown_url(base_url).rstrip("/") + "/chat/completions"
 
 
 def _json_object(text: str) -> dict | None:

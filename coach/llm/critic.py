@@ -17,7 +17,10 @@ from pathlib import Path
 
 from coach import offline, rubric
 from coach.questions import asks_for_story
-from coach.llm.client import JSON_OBJECT, JSON_SCHEMA, MODES, PROBE_GRACE, ChatClient, Endpoint, InvalidReply, LLMFailure, SchemaUnsupported, UsageMeter
+from coach.llm.client import (
+    JSON_OBJECT, JSON_SCHEMA, MODES, PROBE_GRACE, CannotConnect, ChatClient, Endpoint, InvalidReply, LLMFailure,
+    SchemaUnsupported, UsageMeter,
+)
 from coach.llm.guard import Guard, is_junk
 from coach.llm.prompting import Facts, PromptError, Prompts
 from coach.llm.redact import Redactor
@@ -80,6 +83,10 @@ class LLMCritic:
             review = self._ask(build, meter)
             return assemble(answer, base, review, restore=redactor.restore if redactor else None,
                             model=self.endpoint.model, usage=meter.usage)
+        except CannotConnect as failure:
+            # Kept as it is: the engine counts these instead of noting each one.
+            failure.usage = meter.usage
+            raise
         except LLMFailure as failure:
             raise Failure(str(failure), meter.usage) from None
 
