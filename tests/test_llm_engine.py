@@ -68,7 +68,7 @@ def test_a_good_reply_becomes_an_llm_critique_scored_by_code(server, strong):
     assert_valid(critique, strong)
     ratings = {name: review[name]["rating"] for name in rubric.CRITERIA}
     assert critique.ratings == ratings
-    assert critique.score == rubric.score(ratings)
+    assert critique.score == rubric.score(ratings, words=critique.metrics.words)  # development: counted by code
     assert [s.text for s in critique.star.action.evidence] == review["action"]["quotes"]
     assert all(part.verified for _, part in critique.star.parts())
     assert critique.strengths == review["strengths"] and critique.suggestions == review["suggestions"]
@@ -294,7 +294,7 @@ def test_a_fabricated_quote_is_dropped_and_recorded(server, strong):
     dropped = [f for f in critique.findings if f.check == "evidence" and f.severity == "info"]
     assert len(dropped) == 1 and "Dropped 2 quote(s)" in dropped[0].message
     assert any(f.check == "evidence" and "Result" in f.message and f.severity == "warning" for f in critique.findings)
-    assert critique.score < rubric.score(critique.ratings | {"result": 5})
+    assert critique.score < rubric.score(critique.ratings | {"result": 5}, words=critique.metrics.words)
 
 
 def test_a_mostly_junk_reply_falls_back(server, strong):

@@ -188,6 +188,7 @@ def assemble(
             "fallback_reason": None,
             "score": rubric.score(
                 ratings,
+                words=base.metrics.words,
                 story_required=asks_for_story(base.question),
                 dodged=any(f.check == "relevance" for f in base.findings),
                 negative=base.checks.negativity.flagged or ratings["tone"] == 1,
