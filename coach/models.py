@@ -138,6 +138,8 @@ class Critique(BaseModel):
     strengths: list[str] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)
     rewrite: str | None = None
+    # The rewrite holds [placeholders] for facts the candidate never gave: a template to fill in.
+    rewrite_is_template: bool = False
     usage: Usage | None = None
     cached: bool = False
 

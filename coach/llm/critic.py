@@ -21,7 +21,7 @@ from coach.llm.client import (
     JSON_OBJECT, JSON_SCHEMA, MODES, PROBE_GRACE, CannotConnect, ChatClient, Endpoint, InvalidReply, LLMFailure,
     SchemaUnsupported, UsageMeter,
 )
-from coach.llm.guard import Guard, is_junk
+from coach.llm.guard import Guard, is_junk, is_template
 from coach.llm.prompting import Facts, PromptError, Prompts
 from coach.llm.redact import Redactor
 from coach.llm.schema import Review, reply_shape
@@ -174,9 +174,11 @@ def assemble(
         rewrite = None
     if is_junk(tally.rejected, tally.total):
         raise LLMFailure(f"the reply was mostly junk: {tally.describe()}")
-    if tally.verified == 0:
+    if tally.verified == 0 and (tally.quoted or any(part.present for _, part in star.parts())):
         # Judgements that point at nothing in the answer are not a critique of it, however
-        # fluent the advice (SmolLM2 gave no quote and praised events it made up).
+        # fluent the advice (SmolLM2 gave no quote and praised events it made up). A reply
+        # that claims no STAR part and offers no quote (an honest one to "What would you like
+        # to ask us?") has nothing to verify, and is kept.
         raise LLMFailure(f"the reply quoted nothing from the answer: {tally.describe()}")
 
     kept = [f for f in base.findings if not _is_offline_star_verdict(f)]
@@ -201,6 +203,7 @@ def assemble(
             # Advice that did not survive the guard is replaced by the offline engine's.
             "suggestions": suggestions or base.suggestions,
             "rewrite": rewrite,
+            "rewrite_is_template": bool(rewrite) and is_template(rewrite),
             "usage": usage,
         }
     )

@@ -28,6 +28,13 @@ ECHO_SHARE = 0.6
 # the answer pasted together (21 words). (Pasting as such is no sign: a capable model's
 # rewrite of a good answer keeps ~90% of its words in runs of the candidate's phrases.)
 MIN_REWRITE_WORDS = 30
+# Advice shorter than this is a fragment ("Stayed calm.", "Good teamwork."), not a coach's
+# sentence; advice this long names what to change, even in words the answer does not use.
+MIN_ADVICE_WORDS = 5
+DEVELOPED_ADVICE_WORDS = 9
+# A rewrite may be a template: "[the project]", "[what you did first]" stand for the facts the
+# candidate never gave. They are left out of every check of the rewrite's own material.
+_PLACEHOLDER = re.compile(r"\[[^\]\n]{1,120}\]")
 
 # Coaching vocabulary: any advice on any answer says "result", "team" or "impact", so sharing
 # only these with the answer does not make advice about this answer ("Add a clear result to
@@ -55,7 +62,13 @@ _NUMBER_WORDS = {
 
 # Advice speaks to the candidate ("Say what you…", "The numbers make…"); a "suggestion" that
 # opens as the candidate ("I was able to…") is a small model continuing the story instead.
-_NARRATOR = frozenset("i i'm i've i'd we we're we've my our me us".split())
+_NARRATOR = frozenset(
+    "i i'm i've i'd we we're we've my our me us "  # and the same in the other languages answers come in
+    "yo mi mis nosotros nuestro nuestra je j moi mon ma mes nous notre ich mich mir mein meine meinen wir uns unser "
+    "unsere eu meu minha meus nós io mio mia noi".split()
+)
+# "Then I trained…", "So we…": a story going on, not advice, even when the "I" is not first.
+_STORY_OPENERS = frozenset("then so and but also afterwards later finally first after that".split())
 
 _STOPWORDS = {
     "en": "the and of to in that is was for it with as on at by this have from or but not are were be "
@@ -129,8 +142,19 @@ class Guard:
 
     def advice_ok(self, text: str) -> bool:
         """A strength or suggestion: advice (not a story), same language, about this answer:
-        it shares a word with the answer or question beyond the coaching vocabulary."""
-        return self.comment_ok(text) and bool(content_stems(text) & self._specific_stems)
+        it shares a word with the answer or question beyond the coaching vocabulary, or it is
+        developed enough to say what to change in words of its own ("Remove the fillers and say
+        it as six or seven short sentences"): generic advice is a fragment ("Add more details.")
+        or coaching words only."""
+        if len(words(text)) < MIN_ADVICE_WORDS or not self.comment_ok(text):
+            return False
+        stems = content_stems(text)
+        if stems & self._specific_stems:
+            return True
+        # Developed advice in its own words still names something beyond the coaching
+        # vocabulary ("fillers", "labels", "scripted"); "Add a clear result with numbers to
+        # show your impact" fits any answer whatever its length.
+        return len(words(text)) >= DEVELOPED_ADVICE_WORDS and bool(stems - _COACHING_STEMS)
 
     def strength_ok(self, text: str) -> bool:
         """A strength is advice about what the answer already has: no number it does not have.
@@ -153,13 +177,17 @@ class Guard:
 
     def rewrite_ok(self, text: str) -> bool:
         """A rewrite: long enough to tell a story, same language, built from the candidate's
-        material, no invented numbers."""
-        stems = content_stems(text)
-        if len(words(text)) < MIN_REWRITE_WORDS or not stems or not self._same_language(text):
+        material, no invented numbers. In a template, the placeholders stand for the
+        candidate's own facts: only what is written around them is checked."""
+        if len(words(text)) < MIN_REWRITE_WORDS or not self._same_language(text):
             return False
-        if len(stems & self._stems) / len(stems) < MIN_REWRITE_OVERLAP:
+        own = _PLACEHOLDER.sub(" ", text)
+        stems = content_stems(own)
+        if not stems:
+            return is_template(text)
+        if not is_template(text) and len(stems & self._stems) / len(stems) < MIN_REWRITE_OVERLAP:
             return False
-        return not self.invented_numbers(text)
+        return not self.invented_numbers(own)
 
     def _copied_runs(self, said: list[str]) -> list[int]:
         """Lengths of the runs of `said`, greedy left to right, that appear word for word in the answer."""
@@ -176,24 +204,44 @@ class Guard:
         return [n for n in _NUMBER.findall(text) if _plain_number(n) not in self._numbers]
 
     def _same_language(self, text: str) -> bool:
+        """Not written in another language than the answer. Short advice has too few function
+        words for `language` to be sure, so a weaker sign decides then: more function words of
+        one other language than of the answer's, or accented letters an English answer lacks."""
         theirs = language(text)
-        return self.language is None or theirs is None or theirs == self.language
+        if self.language is None:
+            return True
+        if theirs is not None:
+            return theirs == self.language
+        counts = {lang: sum(w in stops for w in words(text)) for lang, stops in _STOP_SETS.items()}
+        mine = counts.pop(self.language)
+        if max(counts.values()) >= 2 and max(counts.values()) > mine:
+            return False
+        return not (self.language == "en" and len(_ACCENTED.findall(text)) >= 2 and not _ACCENTED.search(self.answer))
+
+
+_ACCENTED = re.compile(r"[à-öø-ÿ¿¡ñß]", re.IGNORECASE)
+
+
+def is_template(rewrite: str) -> bool:
+    """A rewrite with placeholders for facts the candidate never gave: shown as a template."""
+    return len(_PLACEHOLDER.findall(rewrite)) >= 2
 
 
 def _speaks_as_candidate(text: str, said: list[str]) -> bool:
     # '"We" hides your part' quotes the candidate; 'We shipped it early' is the candidate, and so
     # is '…the client walked away and we were able to negotiate…' (two first-person words outside
     # quotation marks: advice to the candidate says "you", and quotes their "I" and "we").
-    if said[0] in _NARRATOR and not text.lstrip().startswith(_QUOTE_MARKS):
-        return True
+    if not text.lstrip().startswith(_QUOTE_MARKS):
+        if said[0] in _NARRATOR or (said[0] in _STORY_OPENERS and len(said) > 1 and said[1] in _NARRATOR):
+            return True
     unquoted = words(_QUOTED.sub(" ", text))
     return sum(word in _NARRATOR for word in unquoted) >= 2
 
 
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|‘[^’]*’(?!\w)|(?<!\w)\'[^\']*\'(?!\w)')
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|„[^“”]*[“”]|«[^»]*»|»[^«]*«|‘[^’]*’(?!\w)|‚[^‘’]*[‘’]|(?<!\w)\'[^\']*\'(?!\w)')
 
 
-_QUOTE_MARKS = ('"', "'", "“", "‘", "«", "`")
+_QUOTE_MARKS = ('"', "'", "“", "‘", "«", "»", "„", "‚", "`")
 
 
 def is_junk(rejected: int, total: int) -> bool:

@@ -63,7 +63,8 @@ def _critique_lines(c: Critique, paint: _Painter) -> list[str]:
     if c.suggestions:
         lines += ["", paint("Suggestions", "bold")] + [f"  → {s}" for s in c.suggestions]
     if c.rewrite:
-        lines += ["", paint("A stronger version", "bold"), *(f"  {line}" for line in c.rewrite.splitlines())]
+        heading = "A template to fill in with your own facts" if c.rewrite_is_template else "A stronger version"
+        lines += ["", paint(heading, "bold"), *(f"  {line}" for line in c.rewrite.splitlines())]
     lines += ["", f"{paint('Verdict', 'bold')}: {verdict(c)}"]
     return lines
 
