@@ -423,6 +423,27 @@ def eval_command(labelled, output_format, show_mistakes) -> int:
     return EXIT_OK
 
 
+@cli.command()
+@click.option("--role", "-r", help="The role applied for (e.g. 'sales representative'); unknown roles get the general questions.")
+@click.option("--type", "question_type", metavar="TYPE", help="Only questions of this type (story, weakness, why_leaving, why_us, about_yourself, technical, questions_for_us, strength, why_hire).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def questions(role, question_type, output_format) -> int:
+    """Likely interview questions by role, with what each one listens for and what a strong
+    answer shows (the role's own first, then general and second-round ones)."""
+    from coach import question_bank
+    from coach.render import questions as render
+
+    known = question_bank.types()
+    if question_type is not None and question_type not in known:
+        _error(f"--type {question_type}: not a question type (one of: {', '.join(known)})")
+        return EXIT_USAGE
+    selection = question_bank.select(role, question_type)
+    if role and not selection.matched:
+        click.echo(f"coach: note: no question bank for the role '{role}'; showing the general and second-round questions", err=True)
+    click.echo(render.render(selection, known, output_format), nl=False)
+    return EXIT_OK
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status, never raising."""
     try:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach.models import Critique
+from coach.roles import GENERAL_ROLE
 
 TEMPLATE_FILES = ("system.j2", "user.j2", "repair.j2", "roles.yaml")
-GENERAL_ROLE = "general"
 MAX_REWRITE_WORDS = 200
 _DELIMITER = re.compile(r"(?i)<(?=\s*/?\s*(?:answer|question)\b)")
 
@@ -125,17 +125,10 @@ class Prompts:
         self.digest = prompts_digest(self.directory)
 
     def role(self, given: str | None) -> dict:
-        """The roles.yaml entry for a free-text role: the longest alias that matches wins."""
-        if not given:
-            return self.roles[GENERAL_ROLE]
-        text = " ".join(given.lower().split())
-        best, best_length = GENERAL_ROLE, 0
-        for key, entry in self.roles.items():
-            for alias in (key, entry["name"], *entry.get("aliases", [])):
-                alias = str(alias).lower()
-                if len(alias) > best_length and re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text):
-                    best, best_length = key, len(alias)
-        return self.roles[best]
+        """The roles.yaml entry for a free-text role (coach.roles.match); general when unknown."""
+        from coach.roles import match
+
+        return self.roles[match(given, self.roles)[0]]
 
     def messages(
         self,

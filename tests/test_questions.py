@@ -1,0 +1,77 @@
+"""The question bank and `coach questions` (issue 12 §1)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from coach import question_bank
+from coach.questions import asks_for_story
+from coach.roles import match
+from tests.conftest import REPO
+
+ROLES = yaml.safe_load((REPO / "prompts" / "roles.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_role_has_its_own_bank_of_at_least_twelve_questions_of_known_types():
+    types, banks = question_bank.bank()
+    for role in ROLES:
+        if role != "general":
+            assert len(banks[role]) >= 12, role
+    assert len(banks["general"]) >= 12 and banks["second round"]
+    ids = [q.id for questions in banks.values() for q in questions]
+    assert len(ids) == len(set(ids))
+    for q in (q for questions in banks.values() for q in questions):
+        assert q.type in types, q.id
+        assert q.focus and q.strong, q.id
+
+
+def test_story_questions_ask_for_a_story_and_the_others_do_not():
+    """The bank's type and the engine's own reading of a question agree."""
+    _, banks = question_bank.bank()
+    for q in (q for questions in banks.values() for q in questions):
+        assert asks_for_story(q.text) == (q.type == "story"), (q.id, q.text)
+
+
+@pytest.mark.parametrize("given,expected", [
+    ("senior software engineer", "software engineer"),
+    ("Backend Developer", "software engineer"),
+    ("sales rep", "sales representative"),
+    ("customer service representative", "customer service"),
+    ("HR business partner", "human resources"),
+    ("junior accountant", "financial analyst"),
+])
+def test_a_role_in_other_words_finds_its_bank(given, expected):
+    assert match(given, ROLES) == (expected, True)
+
+
+@pytest.mark.parametrize("given", ["mechanical engineer", "civil engineer", "engineer", "registered nurse", "electrician", ""])
+def test_a_role_of_another_field_is_not_matched_to_one_that_shares_a_word(given):
+    assert match(given, ROLES) == ("general", False)
+
+
+def test_questions_for_a_role_start_with_its_own_bank(coach):
+    ran = coach("questions", "--role", "sales manager", "--format", "json")
+    assert ran.code == 0 and ran.err == ""
+    payload = json.loads(ran.out)
+    assert payload["role"] == "sales representative" and payload["matched"]
+    banks = [q["bank"] for q in payload["questions"]]
+    assert banks[0] == "sales representative" and set(banks) == {"sales representative", "general", "second round"}
+
+
+def test_an_unknown_role_gets_the_general_questions_and_is_told_so(coach):
+    ran = coach("questions", "--role", "mechanical engineer", "--type", "weakness")
+    assert ran.code == 0
+    assert "no question bank for the role 'mechanical engineer'" in ran.err
+    assert "software" not in ran.out.lower()
+    assert "Interview questions: general" in ran.out
+
+
+def test_type_filters_and_a_wrong_type_is_a_usage_error(coach):
+    ran = coach("questions", "--type", "questions_for_us", "--format", "markdown")
+    assert ran.code == 0 and ran.out.startswith("# Interview questions")
+    assert ran.out.count("- **") == len(question_bank.select(None, "questions_for_us").questions) >= 2
+    bad = coach("questions", "--type", "riddle")
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "not a question type" in bad.err
