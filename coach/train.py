@@ -3,6 +3,7 @@
     pip install '.[train]'
     python -m coach.train clusters      # word -> cluster table from static embeddings (wordllama)
     python -m coach.train               # the sentence models -> coach/data/sentence_model.json
+    python -m coach.train injection     # the injection detector -> coach/data/injection_model.json
 
 Reproducible: fixed seeds, sorted inputs. Needs scikit-learn (and wordllama for clusters), which
 only this command imports: inference (coach/learned/model.py) is plain Python.
@@ -161,22 +162,24 @@ def random_folds(answers: list[Labelled], folds: int = FOLDS) -> list[str]:
     return groups
 
 
-def best_threshold(scores: list[float], truth: list[bool]) -> tuple[float, float]:
-    """The threshold on an answer's best sentence that maximises F1, and that F1."""
+def best_threshold(scores: list[float], truth: list[bool], beta: float = 1.0) -> tuple[float, float]:
+    """The threshold on an answer's best sentence that maximises F-beta, and that F-beta."""
     best = (0.5, -1.0)
     for step in range(5, 96):
         threshold = step / 100
-        f1 = f1_score([s >= threshold for s in scores], truth)
-        if f1 > best[1]:
-            best = (threshold, f1)
+        f = f1_score([s >= threshold for s in scores], truth, beta)
+        if f > best[1]:
+            best = (threshold, f)
     return best
 
 
-def f1_score(guesses: list[bool], truth: list[bool]) -> float:
+def f1_score(guesses: list[bool], truth: list[bool], beta: float = 1.0) -> float:
+    """F1, or F-beta: beta < 1 weighs precision above recall."""
     tp = sum(g and t for g, t in zip(guesses, truth))
     fp = sum(g and not t for g, t in zip(guesses, truth))
     fn = sum(t and not g for g, t in zip(guesses, truth))
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    b2 = beta * beta
+    return (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0
 
 
 def choose(answers: list[Labelled]) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
@@ -237,6 +240,112 @@ def train(out: Path) -> None:
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB, {len(payload['weights'])} features, C={c}, held-out F1 {f1s})", file=sys.stderr)
 
 
+# --- the injection detector (coach/learned/steering.py) -----------------------------------
+
+INJECTION = REPO / "training" / "injection"
+INJECTION_C = 1.0
+# A false "tries to steer the grader" accuses a candidate and caps their score at 10; a missed
+# attempt still meets the LLM prompt's delimiting and cannot move the offline score. So the
+# threshold maximises F0.25: precision counts four times as much as recall. (At F0.5 it was
+# 0.41: 8 of the 216 real answers of ../shared/eval were flagged; at F0.25, none.)
+INJECTION_BETA = 0.25
+
+
+@dataclass
+class SteeringAnswer:
+    id: str
+    set: str  # "a" or "b": written apart, by different authors
+    row: dict
+    segments: list[set[str]]
+    labels: list[bool]  # per sentence: does it overlap a steering span
+
+
+def load_injection(root: Path = INJECTION) -> list[SteeringAnswer]:
+    """The injection corpus, plus every answer of the STAR corpus as a benign example: real
+    answers that merely talk about work are by far what the detector meets."""
+    from coach.learned.steering import document_segments
+
+    answers = []
+    for i, labelled in enumerate(load_corpus()):
+        text = " ".join(s["text"] for s in labelled.answer["sentences"])
+        segments = [f for _, _, f in document_segments(Document(text))]
+        row = {"steering": False, "style": "benign", "kind": f"answer:{labelled.register}", "text": text}
+        # Split by register, so each half of the cross-check meets registers it never saw.
+        half = "a" if sum(map(ord, labelled.register)) % 2 == 0 else "b"
+        answers.append(SteeringAnswer(labelled.id, half, row, segments, [False] * len(segments)))
+    for path in sorted(root.glob("*/*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            document = Document(row["text"], row.get("question"))
+            spans = [(row["text"].find(span), row["text"].find(span) + len(span)) for span in row["spans"]]
+            segments = document_segments(document)
+            labels = [any(a < end and start < b for a, b in spans) for start, end, _ in segments]
+            answers.append(SteeringAnswer(row["id"], path.parent.name, row, [f for _, _, f in segments], labels))
+    return answers
+
+
+def fit_steering(answers: list[SteeringAnswer]) -> tuple[float, dict[str, float]]:
+    from collections import Counter
+
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(f for a in answers for segment in a.segments for f in segment)
+    index = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_FEATURE_COUNT))}
+    rows, cols, y = [], [], []
+    for a in answers:
+        for segment, label in zip(a.segments, a.labels):
+            for f in segment:
+                if f in index:
+                    rows.append(len(y))
+                    cols.append(index[f])
+            y.append(label)
+    x = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(y), len(index)))
+    model = LogisticRegression(C=INJECTION_C, max_iter=5000, solver="liblinear", random_state=SEED).fit(x, y)
+    weights = {f: float(model.coef_[0][i]) for f, i in index.items()}
+    return float(model.intercept_[0]), weights
+
+
+def steering_score(bias: float, weights: dict[str, float], answer: SteeringAnswer) -> float:
+    """The answer's most steering-like sentence."""
+    import math
+
+    best = 0.0
+    for segment in answer.segments:
+        total = bias + sum(weights.get(f, 0.0) for f in segment)
+        best = max(best, 1 / (1 + math.exp(-max(-35.0, min(35.0, total)))))
+    return best
+
+
+def steering_cross_scores(answers: list[SteeringAnswer]) -> dict[str, float]:
+    """Each answer's score from a detector fitted only on the other set."""
+    scores = {}
+    for held_out in sorted({a.set for a in answers}):
+        bias, weights = fit_steering([a for a in answers if a.set != held_out])
+        for a in answers:
+            if a.set == held_out:
+                scores[a.id] = steering_score(bias, weights, a)
+    return scores
+
+
+def train_injection(out: Path) -> None:
+    answers = load_injection()
+    cross = steering_cross_scores(answers)
+    threshold, f1 = best_threshold([cross[a.id] for a in answers], [a.row["steering"] for a in answers], INJECTION_BETA)
+    bias, weights = fit_steering(answers)
+    payload = {
+        "version": 1,
+        "trained_on": {"answers": len(answers), "corpus": "training/injection", "C": INJECTION_C, "seed": SEED},
+        "bias": round(bias, 4),
+        "threshold": threshold,
+        "weights": {f: round(w, 4) for f, w in sorted(weights.items()) if abs(w) >= 0.001},
+    }
+    out.write_text(json.dumps(payload, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB, threshold {threshold}, cross-set F{INJECTION_BETA:g} {f1:.3f})", file=sys.stderr)
+
+
 def build_clusters(out: Path, k: int = CLUSTERS) -> None:
     """Cluster the whole-word tokens of wordllama's vocabulary by their static embeddings."""
     import numpy as np
@@ -259,10 +368,14 @@ def build_clusters(out: Path, k: int = CLUSTERS) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coach.train", description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", nargs="?", choices=["models", "clusters"], default="models")
+    parser.add_argument("what", nargs="?", choices=["models", "clusters", "injection"], default="models")
     args = parser.parse_args(argv)
     if args.what == "clusters":
         build_clusters(DATA / CLUSTER_FILE)
+    elif args.what == "injection":
+        from coach.learned.steering import MODEL_FILE as INJECTION_FILE
+
+        train_injection(DATA / INJECTION_FILE)
     else:
         train(DATA / MODEL_FILE)
     return 0
