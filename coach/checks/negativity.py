@@ -169,6 +169,8 @@ def _negated(lower: str, offset: int) -> bool:
 def run(document: Document) -> NegativityOutcome:
     implicit = bool(document.question and _ASKS_ABOUT_EMPLOYER.search(document.question))
     judgements = [j for s in document.sentences if (j := judge(s, implicit))]
+    judged = {id(j.sentence) for j in judgements}
+    judgements += [j for j in _confident_blame(document) if id(j.sentence) not in judged]
     outcome = NegativityOutcome(sentences=len(judgements))
     strong = any(j.strong for j in judgements)
     share = len(judgements) / max(1, len(document.sentences))
@@ -176,6 +178,21 @@ def run(document: Document) -> NegativityOutcome:
     for judgement in judgements:
         outcome.findings.append(_finding(document, judgement, outcome.flagged))
     return outcome
+
+
+def _confident_blame(document: Document) -> list[Judgement]:
+    """Blame the rules' words miss ("it was never my fault", "the whole place ran on who you
+    knew"): sentences the learned blame model is sure of (thresholds.CONFIDENT_BLAME)."""
+    from coach.learned.decide import BLAME, scores
+    from coach.learned.model import sentence_model
+
+    model = sentence_model()
+    found = []
+    for sentence, scored in zip(document.sentences, scores(document)):
+        if scored.probabilities[BLAME] >= t.CONFIDENT_BLAME:
+            cues = model.reasons(scored, BLAME) or ["its wording"]
+            found.append(Judgement(sentence, cues, strong=True))
+    return found
 
 
 def _finding(document: Document, judgement: Judgement, flagged: bool) -> Finding:
