@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.learned.features import CLUSTER_FILE, document_features
+from coach.learned.features import CLUSTER_FILE, document_features, dodge_features
 from coach.text import Document
 
 REPO = Path(__file__).resolve().parent.parent
@@ -230,12 +230,58 @@ def export(vocabulary: Vocabulary, models: dict, c: dict[str, float], thresholds
     }
 
 
+# --- the dodge model: an answer-level decision from its sentences' features ---------------
+
+DODGE_C = 0.1
+def fit_dodge(answers: list[Labelled]) -> tuple[float, dict[str, float]]:
+    from collections import Counter
+
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    feature_sets = [dodge_features(a.features) for a in answers]
+    counts = Counter(f for fs in feature_sets for f in fs)
+    index = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_FEATURE_COUNT))}
+    rows, cols = [], []
+    for row, fs in enumerate(feature_sets):
+        for f in fs:
+            if f in index:
+                rows.append(row)
+                cols.append(index[f])
+    x = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(answers), len(index)))
+    # Dodges are rare (one answer in twenty): weigh them as much as the rest together.
+    model = LogisticRegression(C=DODGE_C, max_iter=5000, solver="liblinear", class_weight="balanced", random_state=SEED)
+    model.fit(x, [a.answer["dodge"] for a in answers])
+    return float(model.intercept_[0]), {f: float(model.coef_[0][i]) for f, i in index.items()}
+
+
+def dodge_score(bias: float, weights: dict[str, float], answer: Labelled) -> float:
+    import math
+
+    total = bias + sum(weights.get(f, 0.0) for f in dodge_features(answer.features))
+    return 1 / (1 + math.exp(-max(-35.0, min(35.0, total))))
+
+
+def dodge_out_of_register(answers: list[Labelled]) -> dict[str, float]:
+    scores = {}
+    for register in sorted({a.register for a in answers}):
+        bias, weights = fit_dodge([a for a in answers if a.register != register])
+        scores.update({a.id: dodge_score(bias, weights, a) for a in answers if a.register == register})
+    return scores
+
+
 def train(out: Path) -> None:
     answers = load_corpus()
     print(f"{len(answers)} answers, {sum(len(a.features) for a in answers)} sentences", file=sys.stderr)
     c, thresholds, f1s = choose(answers)
     vocabulary, models = fit(answers, c)
     payload = export(vocabulary, models, c, thresholds, len(answers))
+    held_out = dodge_out_of_register(answers)
+    dodge_threshold, dodge_f1 = best_threshold([held_out[a.id] for a in answers], [a.answer["dodge"] for a in answers])
+    bias, weights = fit_dodge(answers)
+    payload["dodge"] = {"bias": round(bias, 4), "threshold": dodge_threshold,
+                        "weights": {f: round(w, 4) for f, w in sorted(weights.items()) if abs(w) >= 0.001}}
+    f1s["dodge"] = dodge_f1
     out.write_text(json.dumps(payload, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB, {len(payload['weights'])} features, C={c}, held-out F1 {f1s})", file=sys.stderr)
 

@@ -742,3 +742,27 @@ def test_blame_without_an_insult_word_is_negative_when_the_blame_model_is_sure()
     assert not any(negativity.judge(s) for s in document.sentences)  # the rules alone miss it
     outcome = run("negativity", text)
     assert outcome.flagged and outcome.findings[0].span.text == text
+
+
+@pytest.mark.parametrize("text,question", [
+    ("Honestly I've never really clashed with anyone at the garage, I get on with everybody and I just do my jobs.",
+     "Tell me about a conflict with a colleague."),
+    pytest.param("My biggest weakness is probably that I care too much and I work too hard, I just can't switch off.",
+                 "What is your greatest weakness?", marks=pytest.mark.xfail(
+                     strict=True, reason="known miss (issue 12 §2): a disguised strength in one sentence scores 0.48 "
+                     "on the dodge model, under its 0.56 threshold; judging a weakness answer by its type is not built")),
+])
+def test_a_dodge_in_words_of_its_own_is_a_dodge_and_cannot_score_well(text, question):
+    """Issue 10: dodges ("I have never really had a conflict") and disguised strengths scored
+    'Strong'; the learned dodge model catches those no refusal pattern names."""
+    critique = offline.critique(Answer(text=text, question=question))
+    dodge = [f for f in critique.findings if f.check == "relevance" and "avoids" in f.message]
+    assert dodge and dodge[0].span is not None
+    assert critique.score <= 25
+
+
+def test_a_real_story_to_the_same_question_is_not_a_dodge():
+    text = ("Last spring two of the fitters on my shift argued over who took the van each morning. I sat them "
+            "down, we wrote a rota on the whiteboard, and the arguing stopped within a week.")
+    critique = offline.critique(Answer(text=text, question="Tell me about a conflict with a colleague."))
+    assert not [f for f in critique.findings if f.check == "relevance"]

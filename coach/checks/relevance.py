@@ -6,7 +6,7 @@ import re
 
 from coach import thresholds as t
 from coach.checks import Check, Outcome
-from coach.models import Finding
+from coach.models import Finding, Span
 from coach.text import Document
 
 _DODGE = re.compile(
@@ -27,21 +27,39 @@ def run(document: Document) -> Outcome:
                 suggestion="Give one concrete example: context, what you did, how it turned out.",
             )
         )
-    # A dodge opens the answer; "I don't know yet, but…" inside a story is candour, not a dodge.
-    opening = document.sentences[0].text if document.sentences else ""
-    dodge = _DODGE.search(opening)
-    if dodge:
+    dodge = _dodge_span(document)
+    if dodge is not None:
         outcome.findings.append(
             Finding(
                 check="relevance",
                 severity="problem",
                 message="The answer avoids the question instead of answering it.",
-                span=document.span(document.sentences[0].start + dodge.start(), document.sentences[0].start + dodge.end()),
+                span=dodge,
                 suggestion="Prepare one real example for this question; a small one beats none.",
             )
         )
     outcome.flagged = bool(outcome.findings)
     return outcome
+
+
+def _dodge_span(document: Document) -> Span | None:
+    """Where the answer avoids the question: the plain refusal ("I can't think of one") that
+    opens it, or the opening sentence of an answer the dodge model (coach/learned) finds
+    dodging ("Honestly I've never really had a conflict", "my weakness is that I care too
+    much"). "I don't know yet, but…" inside a story is candour, not a dodge."""
+    if not document.sentences:
+        return None
+    opening = document.sentences[0]
+    refusal = _DODGE.search(opening.text)
+    if refusal:
+        return document.span(opening.start + refusal.start(), opening.start + refusal.end())
+    from coach.learned.decide import scores
+    from coach.learned.model import sentence_model
+
+    model = sentence_model()
+    if model.dodge_probability(scores(document)) >= model.dodge_threshold:
+        return document.sentence_span(opening)
+    return None
 
 
 CHECK = Check(

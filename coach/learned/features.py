@@ -238,3 +238,17 @@ def document_features(document: Document) -> list[set[str]]:
 
 def _holds(sentence: Sentence, starts: list[int]) -> bool:
     return any(sentence.start <= start < sentence.end for start in starts)
+
+
+# Feature kinds that carry what an answer says, not where it stands.
+_DODGE_KINDS = ("w=", "b=", "c=", "judged", "who", "i+", "we+", "modal", "past", "trait", "number", "q=")
+
+
+def dodge_features(sentence_features: list[set[str]]) -> set[str]:
+    """An answer as its first sentence (where a dodge is said: "Honestly I've never really had
+    a conflict") and the rest, and its length in sentences: the dodge model's features."""
+    found = {f"n={min(len(sentence_features), 6)}"}
+    for index, features in enumerate(sentence_features):
+        prefix = "s1:" if index == 0 else "r:"
+        found.update(prefix + f for f in features if f.startswith(_DODGE_KINDS))
+    return found

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from coach.learned.features import document_features
+from coach.learned.features import document_features, dodge_features
 from coach.text import Document
 
 MODEL_FILE = "sentence_model.json"
@@ -33,6 +33,8 @@ class SentenceModel:
         self.bias: list[float] = payload["bias"]
         self.thresholds: dict[str, float] = payload["thresholds"]
         self.weights: dict[str, list[float]] = payload["weights"]
+        dodge = payload.get("dodge", {"bias": -35.0, "threshold": 1.0, "weights": {}})
+        self.dodge_bias, self.dodge_threshold, self.dodge_weights = dodge["bias"], dodge["threshold"], dodge["weights"]
 
     def score(self, document: Document) -> list[Scored]:
         return [self._score(features) for features in document_features(document)]
@@ -45,6 +47,12 @@ class SentenceModel:
                 for i, weight in enumerate(row):
                     sums[i] += weight
         return Scored({t: _sigmoid(s) for t, s in zip(self.targets, sums)}, frozenset(features))
+
+    def dodge_probability(self, scored: list[Scored]) -> float:
+        """How likely the answer avoids what was asked ("I've never really had a conflict",
+        "my weakness is that I care too much"), from all its sentences."""
+        features = dodge_features([set(s.features) for s in scored])
+        return _sigmoid(self.dodge_bias + sum(self.dodge_weights.get(f, 0.0) for f in features))
 
     def reasons(self, scored: Scored, target: str, limit: int = 2) -> list[str]:
         """The features that pushed this sentence towards `target` most, in plain words
