@@ -140,6 +140,9 @@ class Grader:
         self._unreachable = None
         self._not_sent = 0
         self._connect_failures_noted = 0
+        # Both engines start every answer with the offline critique: its models are loaded
+        # here, once, before a batch's threads would all load them at the same time.
+        offline.warm()
         if self.choice.engine == "llm":
             self._critic = self._llm_critic()
 

@@ -23,6 +23,22 @@ from coach.text import Document
 ENGINE = "offline"
 
 
+def warm() -> None:
+    """Load what every critique needs (the checks, the models' weights and lexicons) once, on
+    the calling thread. A batch's workers otherwise all start by importing and parsing the
+    same files at once, each waiting on the others' import locks: 2.3 s before a 16-job LLM
+    batch's first request, against 0.6 s for `import openai` itself."""
+    from coach.learned.features import clusters, valences
+    from coach.learned.model import sentence_model
+    from coach.learned.steering import steering_model
+
+    registry()
+    sentence_model()
+    steering_model()
+    valences()
+    clusters()
+
+
 def critique(answer: Answer) -> Critique:
     document = Document(answer.text, answer.question)
     outcomes = {check_id: check.run(document) for check_id, check in registry().items()}
