@@ -14,6 +14,7 @@ import json
 import math
 import re
 from functools import cache
+from itertools import repeat
 from importlib import resources
 
 from coach.text import Document
@@ -76,7 +77,7 @@ class SteeringModel:
         self.weights: dict[str, float] = payload["weights"]
 
     def probability(self, features: set[str]) -> float:
-        total = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        total = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
         return 1 / (1 + math.exp(-max(-35.0, min(35.0, total))))
 
     def steering_spans(self, document: Document) -> list[tuple[int, int, float]]:
