@@ -19,6 +19,15 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co corp approx dept a.m p.m".split()
 )
 _LONGEST_ABBREVIATION = 8
+# Past-tense verbs that do not end in -ed: what makes "I rewrote the rota" a past action.
+IRREGULAR_PAST = frozenset(
+    """began bought brought broke built came caught chose cut dealt did drew drove dug fed fought
+found gave got grew held hid hit kept knew laid led left lent let made meant met overcame oversaw
+paid put quit ran rang read rebuilt redid rewrote rode rose said sat saw sent set shook shot shut
+sold sought spent split spoke spun stood struck stuck swam swept taught thought threw told took
+understood undertook went won wound wrote""".split()
+)
+_PAST_AUXILIARIES = frozenset(("was", "were", "had"))
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,12 @@ def _attach_tokens(sentences: list[Sentence], tokens: list[Token]) -> None:
         while index < len(tokens) and tokens[index].end <= sentence.end:
             sentence.tokens.append(tokens[index])
             index += 1
+
+
+def is_past(word: str) -> bool:
+    """A past-tense verb, by its form: irregular, an auxiliary, or a word of five letters or
+    more ending in -ed ("shed" and "need" are not)."""
+    return word in IRREGULAR_PAST or word in _PAST_AUXILIARIES or (len(word) > 4 and word.endswith("ed"))
 
 
 def compile_phrases(phrases: list[str] | tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:

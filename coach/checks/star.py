@@ -16,15 +16,9 @@ from coach.checks import Check, Outcome
 from coach.checks.specificity import quantity_spans
 from coach.questions import asks_for_story
 from coach.models import STAR_PARTS, Finding, Span, Star, StarPart
-from coach.text import Document, Sentence
+from coach.text import Document, Sentence, is_past
 
 _I = r"(?:i|i've|i'd)"
-_IRREGULAR_PAST = """began bought brought broke built came caught chose cut dealt did drew drove dug fed fought
-found gave got grew held hid hit kept knew laid led left lent let made meant met overcame oversaw
-paid put quit ran rang read rebuilt redid rewrote rode rose said sat saw sent set shook shot shut
-sold sought spent split spoke spun stood struck stuck swam swept taught thought threw told took
-understood undertook went won wound wrote""".split()
-_IRREGULAR_PAST_SET = frozenset(_IRREGULAR_PAST)
 # Matched loosely and checked in Python (`_is_action_verb`): a regex alternation of every
 # irregular verb costs tens of milliseconds to compile at each start.
 _VERB = r"[a-z]+"
@@ -133,9 +127,7 @@ def _has_real_action(lower: str) -> bool:
 
 
 def _is_action_verb(word: str) -> bool:
-    if word in _NOT_ACTIONS:
-        return False
-    return word in _IRREGULAR_PAST_SET or (len(word) > 3 and word.endswith("ed"))
+    return word not in _NOT_ACTIONS and is_past(word)
 
 
 _VERB_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbeen )\b(?P<verb>{_VERB})\b")

@@ -13,16 +13,9 @@ import re
 from functools import cache
 from importlib import resources
 
-from coach.text import Document, Sentence
+from coach.text import Document, Sentence, is_past
 
-# Morphology, not phrases: what makes "I rewrote" an own past action and "I would" a plan.
-_IRREGULAR_PAST = frozenset(
-    """began bought brought broke built came caught chose cut dealt did drew drove dug fed fought
-    found gave got grew held hid hit kept knew laid led left lent let made meant met overcame
-    oversaw paid put quit ran rang read rebuilt redid rewrote rode rose said sat saw sent set shook
-    shot shut sold sought spent split spoke spun stood struck stuck swam swept taught thought threw
-    told took understood undertook went won wound wrote was were had""".split()
-)
+# Morphology, not phrases: coach.text.is_past makes "I rewrote" an own past action.
 _MODALS = frozenset("would will could should might may must shall going gonna plan planned hope hoped intend intended want wanted".split())
 _NEGATIONS = frozenset("not never no nothing nobody none neither nor n't cannot".split())
 _FIRST_SINGULAR = frozenset("i me my myself mine i'm i've i'd i'll".split())
@@ -208,19 +201,15 @@ def _who_features(words: list[str], judged: list[tuple[int, float]]) -> set[str]
     for i, word in enumerate(words[:-1]):
         if word in ("i", "we"):
             following = words[i + 1 : i + 3]
-            if any(_is_past(w) for w in following):
+            if any(is_past(w) for w in following):
                 found.add(f"{word}+past")
             if any(w in _MODALS for w in following):
                 found.add(f"{word}+modal")
     if any(w in _MODALS for w in words):
         found.add("modal")
-    if any(_is_past(w) for w in words):
+    if any(is_past(w) for w in words):
         found.add("past")
     return found
-
-
-def _is_past(word: str) -> bool:
-    return word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))
 
 
 def document_features(document: Document) -> list[set[str]]:

@@ -17,14 +17,13 @@ from functools import cache
 from itertools import repeat
 from importlib import resources
 
-from coach.text import Document
+from coach.text import Document, is_past
 
 MODEL_FILE = "injection_model.json"
 _SPACES = re.compile(r"\s+")
 # Words in any script (letters of every alphabet, and runs of CJK characters), and symbols.
 _TOKEN = re.compile(r"\w+|[^\w\s]+")
 _NARRATORS = frozenset("i we our my they he she".split())
-_PAST = frozenset("was were had did made gave told took went got set ran wrote built led sent kept found".split())
 # Talking to the reader of the answer: the one who grades it.
 _ADDRESSES = re.compile(r"\b(?:this|my|the above|the following|the candidate'?s?)\s+(?:answer|response|submission|reply|candidate)\b|\byou\s+(?:must|should|will|are|need|have to)\b")
 _MARKS = (
@@ -54,15 +53,12 @@ def segment_features(text: str, words: list[str]) -> set[str]:
         features.add(f"first={words[0]}")
     features.update(name for name, pattern in _MARKS if pattern.search(text))
     for i, word in enumerate(words[:-1]):
-        if word in _NARRATORS and _is_past(words[i + 1]):
+        if word in _NARRATORS and is_past(words[i + 1]):
             features.add("narrates")
     if _ADDRESSES.search(flat):
         features.add("addresses")
     return features
 
-
-def _is_past(word: str) -> bool:
-    return word in _PAST or (len(word) > 4 and word.endswith("ed"))
 
 
 def document_segments(document: Document) -> list[tuple[int, int, set[str]]]:
