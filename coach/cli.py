@@ -444,6 +444,112 @@ def questions(role, question_type, output_format) -> int:
     return EXIT_OK
 
 
+@cli.command()
+@click.option("--role", "-r", help="The role applied for; questions come from its bank, then the general ones.")
+@click.option("--type", "question_type", metavar="TYPE", help="Only questions of this type (see `coach questions --help`).")
+@click.option("--question", "-q", help="Practise this question instead of one from the bank.")
+@click.option("--editor", is_flag=True, help="Write the answer in $EDITOR instead of on standard input.")
+@click.option("--offline", is_flag=True, help="Use the rule-based engine even if an LLM endpoint is set.")
+def practice(role, question_type, question, editor, offline) -> int:
+    """Answer a likely question (one not practised recently), get the critique, and keep the
+    attempt in your practice history (COACH_DATA_DIR overrides where)."""
+    import sqlite3
+
+    from coach import question_bank
+    from coach.history import History
+    from coach.models import Answer
+    from coach.practice import RECENT_ATTEMPTS, choose_question
+    from coach.render import text
+
+    if question_type is not None and question_type not in question_bank.types():
+        _error(f"--type {question_type}: not a question type (one of: {', '.join(question_bank.types())})")
+        return EXIT_USAGE
+    try:
+        with History() as history:
+            chosen = None
+            if not question:
+                chosen = choose_question(question_bank.select(role, question_type).questions, history.recent_question_ids(RECENT_ATTEMPTS))
+                if chosen is None:
+                    _error("no question of that type in the bank")
+                    return EXIT_USAGE
+            asked = question or chosen.text
+            click.echo(f"Question: {asked}", err=not sys.stdin.isatty() and not editor)
+            answer_text = _practice_answer(editor)
+            if not answer_text.strip():
+                _error("no answer given; nothing recorded")
+                return EXIT_USAGE
+            grader = _grader(_grade_options(offline, _PRACTICE_LLM_FLAGS, DEFAULT_JOBS), _Notes(), quiet=offline)
+            if grader is None:
+                return EXIT_USAGE
+            critique = grader.grade(Answer(text=answer_text.strip(), question=asked, role=role, source="practice"))
+            history.record(critique, answer_text.strip(), asked, chosen.id if chosen else None, role)
+    except (OSError, sqlite3.Error) as error:
+        _error(f"practice history unavailable ({error})")
+        return EXIT_FAILED
+    click.echo(text.render([critique], color=_stdout_color()), nl=False)
+    return EXIT_OK
+
+
+# `coach practice` grades with the engine's defaults: it has no LLM tuning flags of its own.
+_PRACTICE_LLM_FLAGS = {"model": None, "timeout": 60.0, "max_retries": 2, "temperature": 0.0, "no_fallback": False,
+                       "redact": False, "prompts_dir": None}
+
+
+def _practice_answer(editor: bool) -> str:
+    if editor:
+        return click.edit("\n# Write your answer above this line.\n") or ""
+    if sys.stdin.isatty():
+        click.echo("Type your answer, then Ctrl-D on a line of its own:", err=True)
+    return sys.stdin.read()
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def progress(output_format) -> int:
+    """Your practice so far: scores per question over time, each criterion then and now, and
+    the weakest one to work on next."""
+    import sqlite3
+
+    from coach.history import History
+    from coach.practice import progress as summarise
+    from coach.render import practice as render
+
+    try:
+        with History() as history:
+            report = summarise(history.attempts())
+    except (OSError, sqlite3.Error) as error:
+        _error(f"practice history unavailable ({error})")
+        return EXIT_FAILED
+    click.echo(render.as_json(report.to_dict()) if output_format == "json" else render.progress_text(report), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--question", "-q", help="The interview question both drafts answer.")
+@click.option("--offline", is_flag=True, help="Use the rule-based engine even if an LLM endpoint is set.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def compare(old, new, question, offline, output_format) -> int:
+    """Two drafts of one answer side by side: score and each rating before and after, the
+    findings fixed and the new ones."""
+    from coach.practice import compare as set_side_by_side
+    from coach.readers import UnreadableInput, read_answer
+    from coach.render import practice as render
+
+    try:
+        drafts = [read_answer(path, question=question) for path in (old, new)]
+    except UnreadableInput as error:
+        _error(str(error))
+        return EXIT_USAGE
+    grader = _grader(_grade_options(offline, _PRACTICE_LLM_FLAGS, DEFAULT_JOBS), _Notes(), quiet=offline)
+    if grader is None:
+        return EXIT_USAGE
+    comparison = set_side_by_side(*(grader.grade(draft) for draft in drafts))
+    click.echo(render.as_json(comparison.to_dict()) if output_format == "json" else render.comparison_text(comparison), nl=False)
+    return EXIT_OK
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status, never raising."""
     try:

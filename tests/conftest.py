@@ -12,7 +12,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
-_ISOLATED_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_MODEL", "NO_COLOR", "COACH_CACHE_DIR")
+_ISOLATED_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_MODEL", "NO_COLOR", "COACH_CACHE_DIR", "COACH_DATA_DIR")
 
 
 @pytest.fixture(autouse=True)
@@ -21,13 +21,14 @@ def isolated_env(monkeypatch, tmp_path):
     for name in _ISOLATED_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
 
 
 def run_coach(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None):
     """Run `python -m coach` as a user would, in a child process; returns CompletedProcess."""
     # isolated_env already cleared these for the test; its per-test COACH_CACHE_DIR must reach
     # the child too, or every child shares the user's real cache and serves stale critiques.
-    full_env = {k: v for k, v in os.environ.items() if k not in _ISOLATED_VARS or k == "COACH_CACHE_DIR"}
+    full_env = {k: v for k, v in os.environ.items() if k not in _ISOLATED_VARS or k in ("COACH_CACHE_DIR", "COACH_DATA_DIR")}
     full_env["PYTHONPATH"] = str(REPO)
     full_env.update(env or {})
     return subprocess.run(

@@ -41,7 +41,7 @@ _NEUTRAL_DIFFICULTY = frozenset(
     terminated threatening threatened threat waste wasted wasting trouble weakness weaknesses
     pain critical criticism critique feedback urgent emergency fear afraid worry obstacle
     obstacles rejected reject rejection cancelled canceled cancel cancellation error errors
-    argued argue argument arguments furious anxious annoyed irate outage outages""".split()
+    argued argue arguing argument arguments furious anxious annoyed irate outage outages""".split()
 )
 # Insults and blame: one of these about another person makes the answer negative.
 _INSULTS = compile_phrases(
