@@ -180,11 +180,16 @@ def _write_requests(entries, out, output_format: str) -> tuple[int, bool]:
 @click.option("--no-cache", is_flag=True, help="Neither read nor store cached critiques.")
 @click.option("--quiet", is_flag=True,
               help="Hide informational notes (where answers are sent, which engine); errors, warnings and fallbacks always show.")
+@click.option("--kind", type=click.Choice(["answer", "thank-you", "questions"]),
+              help="What the text is [default: front matter or a 'kind' column, else answer].")
+@click.option("--interview-date", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]), metavar="DATE",
+              help="When the interview was (YYYY-MM-DD[ HH:MM]): a thank-you sent more than 24 hours later is flagged.")
 @_llm_options
 def critique(paths, question, role, output_format, output, offline, fail_under, jobs, no_progress, no_cache, quiet,
-             **llm_flags) -> int:
+             kind, interview_date, **llm_flags) -> int:
     """Critique the answers in PATH (a .txt/.md file, a .jsonl/.csv file of many answers,
-    a folder of them, or - for stdin)."""
+    a folder of them, or - for stdin): interview answers, thank-you emails (--kind thank-you)
+    or the questions to ask the interviewers (--kind questions)."""
     from coach.readers import UnreadableInput
     from coach.tabular import is_tabular
 
@@ -202,7 +207,9 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
     options = _grade_options(offline, llm_flags, jobs)
     notes = _Notes()
     try:
-        items = _read_first(paths, single, question, role, output, notes)
+        items = _read_first(paths, single, question, role, output, notes, kind)
+        if interview_date is not None:
+            items = _with_interview_date(items, interview_date)
         if dry_run:
             return _dry_run(items, options, output_format, output)
         grader = _grader(options, notes, quiet)
@@ -217,7 +224,16 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
         return EXIT_USAGE
 
 
-def _read_first(paths, single, question, role, output, notes):
+def _with_interview_date(items, interview_date):
+    """Each thank-you email learns how long after the interview it is being sent: now."""
+    from datetime import datetime
+
+    hours = (datetime.now() - interview_date).total_seconds() / 3600
+    for item in items:
+        yield item.model_copy(update={"hours_since_interview": hours}) if getattr(item, "kind", None) == "thank-you" else item
+
+
+def _read_first(paths, single, question, role, output, notes, kind=None):
     """The inputs as a stream whose first item is already read: an input that cannot be read
     at all (a missing file, an empty folder) refuses before any output is opened."""
     import itertools
@@ -226,9 +242,9 @@ def _read_first(paths, single, question, role, output, notes):
     from coach.readers import read_answer, read_answers
 
     if single:
-        return [read_answer(paths[0], question=question, role=role, warn=notes)]
+        return [read_answer(paths[0], question=question, role=role, warn=notes, kind=kind)]
     skip = frozenset([Path(output).resolve()]) if output and output != "-" else frozenset()
-    items = read_answers(list(paths), question=question, role=role, skip=skip, warn=notes)
+    items = read_answers(list(paths), question=question, role=role, skip=skip, warn=notes, kind=kind)
     first = next(items, None)
     return itertools.chain([first], items) if first is not None else iter(())
 

@@ -134,6 +134,7 @@ class Grader:
         # Said once, with the first answer graded: a run that grades nothing (bad input, or
         # every answer cached) prints only its error, and sends nothing to announce.
         self._announce_lock = threading.Lock()
+        self._said: set[str] = set()
         self._to_announce = self._announcement() if announce_choice else None
         # Answers graded offline without being sent, the endpoint being unreachable: said in
         # one note by `finish`, not one each.
@@ -153,6 +154,10 @@ class Grader:
     def grade(self, answer: Answer) -> Critique:
         self._announce_choice()
         if self._critic is None:
+            return offline.critique(answer)
+        if answer.kind != "answer":
+            self._say_once("kinds", "the LLM engine grades interview answers; thank-you emails and questions "
+                           "to ask are graded by coach's own checks")
             return offline.critique(answer)
         from coach.llm.client import CannotConnect, LLMFailure, Unreachable
 
@@ -179,6 +184,13 @@ class Grader:
             message, self._to_announce = self._to_announce, None
         if message:
             self._notify(message)
+
+    def _say_once(self, topic: str, message: str) -> None:
+        with self._announce_lock:
+            if topic in self._said:
+                return
+            self._said.add(topic)
+        self._notify(message)
 
     def _announcement(self) -> str | None:
         """Where the LLM engine sends answers (a key left in the environment must not send

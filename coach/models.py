@@ -26,6 +26,10 @@ class Answer(BaseModel):
     question: str | None = None
     role: str | None = None
     source: str = "-"
+    # What the text is: an interview answer, a thank-you email, or questions to ask (coach/kinds.py).
+    kind: Literal["answer", "thank-you", "questions"] = "answer"
+    # For a thank-you email: hours from the interview to now (sending it), when the date is known.
+    hours_since_interview: float | None = None
 
 
 class Span(BaseModel):
@@ -126,6 +130,7 @@ class Critique(BaseModel):
     source: str = "-"
     question: str | None = None
     role: str | None = None
+    kind: Literal["answer", "thank-you", "questions"] = "answer"
     engine: Engine = "offline"
     model: str | None = None
     fallback_reason: str | None = None

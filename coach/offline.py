@@ -40,6 +40,10 @@ def warm() -> None:
 
 
 def critique(answer: Answer) -> Critique:
+    if answer.kind != "answer":
+        from coach import kinds
+
+        return kinds.critique(answer)
     document = Document(answer.text, answer.question)
     outcomes = {check_id: check.run(document) for check_id, check in registry().items()}
     star, rambling = outcomes["star"], outcomes["rambling"]

@@ -18,7 +18,7 @@ __all__ = ["MAX_ANSWER_BYTES", "UnreadableInput", "expand", "read_answer", "read
 
 ANSWER_SUFFIXES = (".txt", ".md")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-FRONT_MATTER_KEYS = ("question", "role", "id")
+FRONT_MATTER_KEYS = ("question", "role", "id", "kind")
 # Front matter made only of `key: plain text` lines is read without importing PyYAML (~20 ms
 # of a 0.3 s start-up budget). A value starts with a letter and has no character YAML could
 # treat specially, so PyYAML would read it as the same string; anything else goes to PyYAML.
@@ -81,6 +81,7 @@ def read_answers(
     *,
     skip: frozenset[Path] = frozenset(),
     warn: Warn = _ignore,
+    kind: str | None = None,
 ) -> Iterator[Answer | InputError]:
     """Every answer the PATHs hold; an input that cannot be read becomes an InputError."""
     for source in _expand_each(paths, skip, warn):
@@ -88,10 +89,10 @@ def read_answers(
             yield source
             continue
         if is_tabular(source):  # many answers in one file, streamed row by row
-            yield from read_rows(source, question=question, role=role)
+            yield from read_rows(source, question=question, role=role, kind=kind)
             continue
         try:
-            yield read_answer(source, question=question, role=role, warn=warn)
+            yield read_answer(source, question=question, role=role, warn=warn, kind=kind)
         except UnreadableInput as error:
             yield InputError(source=source, error=str(error))
 
@@ -109,7 +110,8 @@ def _expand_each(paths: list[str], skip: frozenset[Path], warn: Warn) -> Iterato
             yield InputError(source=raw, error=str(error))
 
 
-def read_answer(source: str, question: str | None = None, role: str | None = None, *, warn: Warn = _ignore) -> Answer:
+def read_answer(source: str, question: str | None = None, role: str | None = None, *, warn: Warn = _ignore,
+                kind: str | None = None) -> Answer:
     """One answer file (.txt, .md, or stdin); either may open with a front-matter block."""
     text = decode(_read_bytes(source), source)
     metadata, text = split_front_matter(text, source, warn)
@@ -120,7 +122,20 @@ def read_answer(source: str, question: str | None = None, role: str | None = Non
         question=question or metadata.get("question"),
         role=role or metadata.get("role"),
         source=f"{source}#{metadata['id']}" if metadata.get("id") else source,
+        kind=kind_of(kind or metadata.get("kind"), source),
     )
+
+
+def kind_of(value: str | None, source: str) -> str:
+    """The text's kind as given (--kind, front matter, a column), or a one-line refusal."""
+    from coach.kinds import KINDS
+
+    if value is None or not value.strip():
+        return "answer"
+    normal = value.strip().lower().replace("_", "-").replace(" ", "-")
+    if normal not in KINDS:
+        raise UnreadableInput(f"{source}: kind {value!r} is not one of {', '.join(KINDS)}")
+    return normal
 
 
 def _read_bytes(source: str) -> bytes:

@@ -125,7 +125,7 @@ class SummaryBuilder:
         self.histogram[result.score] += 1
         self.cached += result.cached
         self.fallbacks += result.fallback_reason is not None
-        if asks_for_story(result.question):
+        if result.kind == "answer" and asks_for_story(result.question):
             self.stories_asked += 1
             for name, part in result.star.parts():
                 self.missing[name] += not part.present

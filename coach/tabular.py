@@ -18,7 +18,7 @@ from coach.inputs import MAX_ANSWER_BYTES, UnreadableInput, detect_encoding, exi
 from coach.models import Answer, InputError
 
 TABULAR_SUFFIXES = (".jsonl", ".csv")
-FIELDS = ("answer", "id", "question", "role")
+FIELDS = ("answer", "id", "question", "role", "kind")
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -26,7 +26,7 @@ def is_tabular(source: str) -> bool:
     return source.lower().endswith(TABULAR_SUFFIXES)
 
 
-def read_rows(source: str, question: str | None = None, role: str | None = None) -> Iterator[Answer | InputError]:
+def read_rows(source: str, question: str | None = None, role: str | None = None, kind: str | None = None) -> Iterator[Answer | InputError]:
     """Every answer in a .jsonl/.csv file; --question/--role given on the command line win."""
     rows_read = 0
     try:
@@ -34,7 +34,7 @@ def read_rows(source: str, question: str | None = None, role: str | None = None)
             rows = _jsonl_rows if source.lower().endswith(".jsonl") else _csv_rows
             for number, fields in rows(lines, source):
                 rows_read += 1
-                yield _answer(source, number, fields, question, role)
+                yield _answer(source, number, fields, question, role, kind)
     except UnreadableInput as error:
         yield InputError(source=source, error=str(error))
         return
@@ -46,7 +46,9 @@ class _BadRow(Exception):
     pass
 
 
-def _answer(source: str, number: int, fields: dict | _BadRow, question, role) -> Answer | InputError:
+def _answer(source: str, number: int, fields: dict | _BadRow, question, role, kind=None) -> Answer | InputError:
+    from coach.readers import kind_of
+
     row_id = fields.get("id") if isinstance(fields, dict) else None
     label = f"{source}#{_text(row_id)}" if _text(row_id) else f"{source}#{number}"
     if isinstance(fields, _BadRow):
@@ -58,11 +60,16 @@ def _answer(source: str, number: int, fields: dict | _BadRow, question, role) ->
         return InputError(source=label, error=f"{label}: the answer is empty")
     if len(text.encode("utf-8")) > MAX_ANSWER_BYTES:
         return InputError(source=label, error=f"{label}: answer larger than {MAX_ANSWER_BYTES // 1024} KiB")
+    try:
+        row_kind = kind_of(kind or _text(fields.get("kind")), label)
+    except UnreadableInput as error:
+        return InputError(source=label, error=str(error))
     return Answer(
         text=text.strip("\r\n"),
         question=question or _text(fields.get("question")),
         role=role or _text(fields.get("role")),
         source=label,
+        kind=row_kind,
     )
 
 

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import run_coach
+from tests.conftest import EXAMPLES, run_coach
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -85,11 +85,12 @@ def test_rendered_page_shows_the_sorted_table_the_chart_and_highlighted_evidence
     page.feed(result.stdout)
     # The table's script ran and sorted the rows by score, highest first.
     assert page.table_state == "ready"
-    assert len(page.rows) == 5
+    count = len(list(EXAMPLES.iterdir()))
+    assert len(page.rows) == count
     shown = re.findall(r'class="num score" data-value="(\d+)"', result.stdout)
     assert [int(s) for s in shown] == sorted(scores, reverse=True)
     # The chart: one bar per score band, counting every answer.
-    assert len(page.bars) == 10 and sum(page.bars.values()) == 5
+    assert len(page.bars) == 10 and sum(page.bars.values()) == count
     # Highlighted evidence: STAR parts, fillers (rambling.txt) and negative sentences (negative-boss.txt).
     kinds = {kind for classes in page.marks for kind in classes.split()}
     assert {"hl-situation", "hl-action", "hl-result", "hl-filler", "hl-negativity"} <= kinds

@@ -382,5 +382,5 @@ def test_unknown_front_matter_key_warning_reaches_stderr_once(coach, tmp_path):
     ran = coach("critique", "--offline", str(path))
     assert ran.code == EXIT_OK
     assert [line for line in ran.err.splitlines() if "qustion" in line] == [
-        f"coach: note: {path}: front matter key qustion ignored (known: question, role, id)"
+        f"coach: note: {path}: front matter key qustion ignored (known: question, role, id, kind)"
     ]

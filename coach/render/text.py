@@ -41,19 +41,20 @@ def _critique_lines(c: Critique, paint: _Painter) -> list[str]:
         lines.append(paint(f"  fell back to offline: {c.fallback_reason}", "yellow"))
     if c.question:
         lines.append(paint(f"  Q: {c.question}", "dim"))
-    lines += ["", paint("STAR", "bold")]
-    for name, part in c.star.parts():
-        mark = paint("✔", "green") if part.present else paint("✘", "red")
-        quote = f'"{_clip(part.evidence[0].text)}"' if part.evidence else paint("missing", "dim")
-        if part.present and not part.verified:
-            quote = paint("claimed, but no quote could be verified", "yellow")
-        lines.append(f"  {name.capitalize():<10}{mark}  {quote}")
+    if c.kind == "answer":
+        lines += _star_lines(c, paint)
+    else:
+        lines += ["", paint(KIND_TITLES[c.kind], "bold")]
+        lines += [f"  {name.replace('_', ' '):16}{rating}/5" for name, rating in c.ratings.items()]
     m = c.metrics
-    lines += [
-        "",
-        f"{count_of(m.words, 'word')} · ~{m.speaking_seconds:.0f} s spoken · {count_of(m.sentences, 'sentence')} · "
-        f"{count_of(m.filler_words, 'filler word')} · {count_of(c.checks.specificity.numbers, 'number')}",
-    ]
+    if c.kind == "answer":
+        lines += [
+            "",
+            f"{count_of(m.words, 'word')} · ~{m.speaking_seconds:.0f} s spoken · {count_of(m.sentences, 'sentence')} · "
+            f"{count_of(m.filler_words, 'filler word')} · {count_of(c.checks.specificity.numbers, 'number')}",
+        ]
+    else:
+        lines += ["", f"{count_of(m.words, 'word')} · {count_of(m.sentences, 'sentence')}"]
     if c.findings:
         lines += ["", paint("Findings", "bold")]
         for finding in c.findings:
@@ -69,6 +70,20 @@ def _critique_lines(c: Critique, paint: _Painter) -> list[str]:
     return lines
 
 
+KIND_TITLES = {"thank-you": "Thank-you email", "questions": "Questions to ask"}
+
+
+def _star_lines(c: Critique, paint: _Painter) -> list[str]:
+    lines = ["", paint("STAR", "bold")]
+    for name, part in c.star.parts():
+        mark = paint("✔", "green") if part.present else paint("✘", "red")
+        quote = f'"{_clip(part.evidence[0].text)}"' if part.evidence else paint("missing", "dim")
+        if part.present and not part.verified:
+            quote = paint("claimed, but no quote could be verified", "yellow")
+        lines.append(f"  {name.capitalize():<10}{mark}  {quote}")
+    return lines
+
+
 def _finding_lines(finding: Finding, paint: _Painter) -> list[str]:
     style = _SEVERITY_STYLE[finding.severity]
     head = f"  {paint(_SEVERITY_MARK[finding.severity], style)} {paint(finding.check, style)}: {finding.message}"
@@ -81,6 +96,8 @@ def _finding_lines(finding: Finding, paint: _Painter) -> list[str]:
 
 
 def verdict(c: Critique) -> str:
+    if c.kind != "answer":
+        return _kind_verdict(c)
     missing = [name for name, part in c.star.parts() if not part.present and name != "task"]
     problems = [f.check for f in c.findings if f.severity == "problem" and f.check not in ("star",)]
     if c.score >= 80 and not problems:
@@ -99,6 +116,21 @@ def verdict(c: Critique) -> str:
     summary = ", ".join(issues) if issues else "see the findings"
     level = "Promising" if c.score >= 60 else "Needs work" if c.score >= 35 else "Weak"
     return f"{level}: {summary}."
+
+
+_KIND_NOUNS = {"thank-you": "email", "questions": "set of questions"}
+
+
+def _kind_verdict(c: Critique) -> str:
+    """A thank-you email or a set of questions: the level, and what weighs most against it."""
+    noun = _KIND_NOUNS[c.kind]
+    worst = [f.message.rstrip(".") for f in c.findings if f.severity == "problem"]
+    worst = worst or [f.message.rstrip(".") for f in c.findings if f.severity == "warning"]
+    if c.score >= 80 and not any(f.severity == "problem" for f in c.findings):
+        to_polish = any(f.severity != "info" for f in c.findings)
+        return f"Strong {noun}." + (" Polish the points noted and it is ready." if to_polish else " Ready as it is.")
+    level = "Promising" if c.score >= 60 else "Needs work" if c.score >= 35 else "Weak"
+    return f"{level}: {worst[0].lower() if worst else 'see the findings'}."
 
 
 def _clip(text: str, limit: int = 80) -> str:
