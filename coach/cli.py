@@ -520,8 +520,9 @@ def _practice_answer(editor: bool) -> str:
 
 
 @cli.command()
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def progress(output_format) -> int:
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it to FILE (replaced only once complete).")
+def progress(output_format, output) -> int:
     """Your practice so far: scores per question over time, each criterion then and now, and
     the weakest one to work on next."""
     import sqlite3
@@ -532,11 +533,27 @@ def progress(output_format) -> int:
 
     try:
         with History() as history:
-            report = summarise(history.attempts())
+            attempts = history.attempts()
     except (OSError, sqlite3.Error) as error:
         _error(f"practice history unavailable ({error})")
         return EXIT_FAILED
-    click.echo(render.as_json(report.to_dict()) if output_format == "json" else render.progress_text(report), nl=False)
+    report = summarise(attempts)
+    if output_format == "html":
+        page = render.progress_html(report, [(a.at[:10], a.score) for a in attempts])
+    else:
+        page = render.as_json(report.to_dict()) if output_format == "json" else render.progress_text(report)
+    if not output:
+        click.echo(page, nl=False)
+        return EXIT_OK
+    from coach.render.report_file import ReportFile
+
+    try:
+        with ReportFile(output) as out:
+            out.write(page)
+    except OSError as error:
+        _error(f"{output}: cannot write ({error.strerror or error})")
+        return EXIT_USAGE
+    click.echo(f"coach: wrote {output}", err=True)
     return EXIT_OK
 
 

@@ -106,3 +106,17 @@ def test_rendered_page_paints_a_screenshot(report, tmp_path):
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1200, 2000)
     assert len(data) > 50_000  # text, colours and the chart; a page saying only "hello" is about 12 KB
+
+
+def test_the_progress_page_renders_its_chart_and_tables(tmp_path):
+    env = {"COACH_DATA_DIR": str(tmp_path / "data")}
+    for text in ("I am a hard worker.", "Last spring I rebuilt the van rota. Overtime fell by a third within a month."):
+        done = run_coach("practice", "--question", "Tell me about a process you improved.", "--offline", stdin=text, env=env)
+        assert done.returncode == 0, done.stderr
+    out = tmp_path / "progress.html"
+    assert run_coach("progress", "--format", "html", "-o", str(out), env=env).returncode == 0
+    result = _chromium(tmp_path, "--dump-dom", out.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert dom.count('class="point"') == 2 and 'id="criteria"' in dom and 'id="weakest"' in dom
+    assert re.search(r"<polyline points=\"[\d.]+,[\d.]+ [\d.]+,[\d.]+ \"", dom)

@@ -74,3 +74,14 @@ def test_compare_sets_two_drafts_side_by_side(coach):
 def test_compare_refuses_a_missing_draft_in_one_line(coach, tmp_path):
     ran = coach("compare", str(tmp_path / "nope.txt"), str(EXAMPLES / "strong-star.md"), "--offline")
     assert ran.code == 2 and ran.err.count("\n") == 1 and "no such file" in ran.err
+
+
+def test_progress_as_html_is_one_page_with_a_point_per_attempt(coach, tmp_path):
+    for text in ("I am a hard worker.", STORY, STORY + " My manager asked me to share the rota with the other depots."):
+        coach("practice", "--question", "Tell me about a conflict at work.", "--offline", stdin=text)
+    out = tmp_path / "progress.html"
+    ran = coach("progress", "--format", "html", "-o", str(out))
+    assert ran.code == 0 and f"wrote {out}" in ran.err
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<circle class="point"') == 3 and 'id="weakest"' in page
+    assert "default-src 'none'" in page and "<script" not in page

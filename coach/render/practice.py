@@ -1,4 +1,4 @@
-"""`coach progress` and `coach compare` for a person (text) or a program (JSON)."""
+"""`coach progress` (text, JSON, or an HTML page with a chart) and `coach compare` (text, JSON)."""
 
 from __future__ import annotations
 
@@ -37,3 +37,21 @@ def comparison_text(c: Comparison) -> str:
 
 def as_json(payload: dict) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def progress_html(report: Progress, scores: list[tuple[str, int]]) -> str:
+    """The progress page: `scores` are (date, score) of every attempt, oldest first."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("coach.render", "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("progress.html.j2").render(report=report, chart=_line_chart(scores))
+
+
+def _line_chart(scores: list[tuple[str, int]]) -> dict:
+    """Point geometry for the inline SVG: one point per attempt, score 0-100 upwards."""
+    width, height, top, bottom, left = 640, 220, 16, 30, 40
+    step = (width - left - 10) / max(len(scores) - 1, 1)
+    points = [{"x": round(left + i * step, 1), "y": round(height - bottom - (height - top - bottom) * score / 100, 1),
+               "label": f"{when}: {score}"} for i, (when, score) in enumerate(scores)]
+    return {"width": width, "height": height, "top": top, "base": height - bottom, "points": points}
