@@ -174,12 +174,17 @@ def _questions(answer: Answer) -> Critique:
 
 
 def _asked(document: Document) -> list[Span]:
-    """Each question: a sentence ending in "?", or a line of a list."""
-    asked = []
+    """Each question: a sentence ending in "?", or a line of a list ("1." split off by the
+    sentence splitter marks the sentence after it as one)."""
+    asked, listed = [], False
     for sentence in document.sentences:
         text = sentence.text.strip()
-        if text.endswith("?") or _BULLET.match(document.text[max(0, sentence.start - 3) : sentence.start] + text[:3]):
+        if len(_BULLET.sub("", text).split()) < 2:
+            listed = bool(_BULLET.match(text)) or re.fullmatch(r"\d+[.)]", text) is not None
+            continue
+        if text.endswith("?") or listed or _BULLET.match(text):
             asked.append(document.sentence_span(sentence))
+        listed = False
     return asked
 
 

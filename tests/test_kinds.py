@@ -101,3 +101,9 @@ def test_the_llm_engine_leaves_other_kinds_to_coachs_own_checks(coach, monkeypat
     grader.grade(Answer(text=GOOD_QUESTIONS, kind="questions"))
     assert first.engine == "offline" and first.fallback_reason is None
     assert sum("graded by coach's own checks" in n for n in notes) == 1
+
+
+def test_a_numbered_list_counts_each_line_as_a_question():
+    text = "1. What does a good first month look like in this team?\n2. Which of the team's projects is most at risk this year\n3. How is success measured here?"
+    c = critique(Answer(text=text, kind="questions"))
+    assert c.ratings["count"] == 5
