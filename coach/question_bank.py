@@ -74,3 +74,18 @@ def select(role: str | None = None, question_type: str | None = None) -> Selecti
     names = ([key] if matched and key in banks else []) + [name for name in SHARED_BANKS if name in banks]
     chosen = [q for name in names for q in banks[name] if question_type in (None, q.type)]
     return Selection(role, key if matched else GENERAL_ROLE, matched, chosen)
+
+
+def kind_of_question(question: str | None) -> dict | None:
+    """What the question asks for: its type's label and what a strong answer does. A question
+    the bank holds gets its own type; any other gets the type its phrasing says
+    (coach.questions.question_type); when none fits, nothing is claimed."""
+    from coach.questions import question_type
+
+    if not question or not question.strip():
+        return None
+    types, banks = bank()
+    wanted = " ".join(question.lower().split())
+    held = next((q.type for questions in banks.values() for q in questions if " ".join(q.text.lower().split()) == wanted), None)
+    name = held or question_type(question)
+    return {"type": name, **types[name]} if name in types else None

@@ -75,3 +75,26 @@ def test_type_filters_and_a_wrong_type_is_a_usage_error(coach):
     assert ran.out.count("- **") == len(question_bank.select(None, "questions_for_us").questions) >= 2
     bad = coach("questions", "--type", "riddle")
     assert bad.code == 2 and bad.err.count("\n") == 1 and "not a question type" in bad.err
+
+
+def test_the_type_a_questions_phrasing_claims_is_the_banks_own():
+    """question_type is read off the interviewer's phrasing; where it claims a non-story type,
+    the bank (written apart) agrees."""
+    from coach.questions import question_type
+
+    _, banks = question_bank.bank()
+    claims = [(q.type, question_type(q.text)) for questions in banks.values() for q in questions]
+    claimed = [(truth, said) for truth, said in claims if said not in ("other", "story")]
+    assert len(claimed) >= 20  # it claims a quarter of the bank's non-story questions, and says "other" of the rest
+    assert sum(truth == said for truth, said in claimed) >= 0.95 * len(claimed)
+
+
+def test_the_llm_prompt_says_what_the_question_asks_for(coach, tmp_path):
+    answer = tmp_path / "weakness.md"
+    answer.write_text("---\nquestion: What's your biggest weakness?\n---\nI over-prepare; now I time-box my prep to one hour.\n",
+                      encoding="utf-8")
+    ran = coach("critique", "--dry-run", str(answer))
+    user = json.loads(ran.out)["messages"][1]["content"]
+    assert "Kind of question: Weakness." in user and "without a disguised boast" in user
+    story = coach("critique", "--dry-run", "-q", "Tell me about a time you failed.", str(answer))
+    assert "Kind of question: Behavioural story." in json.loads(story.out)["messages"][1]["content"]

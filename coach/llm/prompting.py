@@ -142,6 +142,7 @@ class Prompts:
         context = {
             "role": self.role(role),
             "role_given": role,
+            "question_kind": _question_kind(question),
             "question": escape_delimiters(question) if question else None,
             "answer": escape_delimiters(answer),
             "facts": facts,
@@ -173,6 +174,13 @@ class Prompts:
             return template.render(**context).strip()
         except jinja2.TemplateError as error:
             raise PromptError(f"{template.filename or template.name}: {_first_line(error)}") from None
+
+
+def _question_kind(question: str | None) -> dict | None:
+    """The question's type and what a strong answer to it does (coach/data/questions.yaml)."""
+    from coach.question_bank import kind_of_question
+
+    return kind_of_question(question)
 
 
 def _check_roles(roles, path: Path) -> dict:
