@@ -59,7 +59,7 @@ def critique(answer: Answer) -> Critique:
             ratings,
             words=rambling.metrics.words,
             story_required=asks_for_story(answer.question),
-            dodged=outcomes["relevance"].flagged,
+            dodged=any(f.severity == "problem" for f in outcomes["relevance"].findings),
             negative=negativity.flagged,
             injected=outcomes["injection"].flagged,
         ),

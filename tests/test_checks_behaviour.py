@@ -747,11 +747,11 @@ def test_blame_without_an_insult_word_is_negative_when_the_blame_model_is_sure()
 @pytest.mark.parametrize("text,question", [
     ("Honestly I've never really clashed with anyone at the garage, I get on with everybody and I just do my jobs.",
      "Tell me about a conflict with a colleague."),
-    pytest.param("My biggest weakness is probably that I care too much and I work too hard, I just can't switch off.",
-                 "What is your greatest weakness?", marks=pytest.mark.xfail(
-                     strict=True, reason="known miss (issue 12 §2): a disguised strength in one sentence scores 0.48 "
-                     "on the dodge model, under its 0.56 threshold; judging a weakness answer by its type is not built")),
+    ("My biggest weakness is probably that I care too much and I work too hard, I just can't switch off.",
+     "What is your greatest weakness?"),
 ])
+
+
 def test_a_dodge_in_words_of_its_own_is_a_dodge_and_cannot_score_well(text, question):
     """Issue 10: dodges ("I have never really had a conflict") and disguised strengths scored
     'Strong'; the learned dodge model catches those no refusal pattern names."""
@@ -766,3 +766,17 @@ def test_a_real_story_to_the_same_question_is_not_a_dodge():
             "down, we wrote a rota on the whiteboard, and the arguing stopped within a week.")
     critique = offline.critique(Answer(text=text, question="Tell me about a conflict with a colleague."))
     assert not [f for f in critique.findings if f.check == "relevance"]
+
+
+def test_a_weakness_answer_with_no_step_taken_is_told_so_without_a_cap(monkeypatch):
+    """The check's logic, whatever the action model reads: no action sentence -> a warning."""
+    from coach.checks import relevance
+    from coach.learned import decide
+
+    monkeypatch.setattr(decide, "star_evidence", lambda document: {part: [] for part in ("situation", "task", "action", "result")})
+    text = ("I tend to leave my expense reports until the very end of the month, and then the finance team "
+            "has to chase me for the receipts before the deadline.")
+    outcome = relevance.run(Document(text, "What is your greatest weakness?"))
+    (step,) = [f for f in outcome.findings if f.message.startswith("No step")]
+    assert step.severity == "warning"
+    assert not relevance.run(Document(text, "Tell me about a time you missed a deadline.")).findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from coach import thresholds as t
 from coach.checks import Check, Outcome
@@ -38,8 +39,41 @@ def run(document: Document) -> Outcome:
                 suggestion="Prepare one real example for this question; a small one beats none.",
             )
         )
+    outcome.findings += _weakness_findings(document, dodge is not None)
     outcome.flagged = bool(outcome.findings)
     return outcome
+
+
+def _weakness_findings(document: Document, dodged: bool) -> list[Finding]:
+    """A weakness question wants a real weakness and what is being done about it: a disguised
+    strength ("I'm a perfectionist") dodges it, and a weakness with no step taken is half an
+    answer."""
+    from coach.questions import question_type
+
+    if question_type(document.question) != "weakness" or dodged:
+        return []
+    boast = _disguised_strengths().search(document.text)
+    if boast:
+        return [Finding(check="relevance", severity="problem", message="The answer avoids the question instead of answering it: "
+                        "a strength passed off as a weakness.", span=document.span(boast.start(), boast.end()),
+                        suggestion="Name a real weakness that has cost you something, and what you now do about it.")]
+    from coach.learned.decide import star_evidence
+
+    if not star_evidence(document)["action"]:
+        return [Finding(check="relevance", severity="warning", message="No step you are taking about the weakness.",
+                        suggestion="Say what you now do differently: a habit, a course, a check you run.")]
+    return []
+
+
+@cache
+def _disguised_strengths():
+    import yaml
+    from importlib import resources
+
+    from coach.text import compile_phrases
+
+    data = yaml.safe_load(resources.files("coach.data").joinpath("kinds.yaml").read_text(encoding="utf-8"))
+    return compile_phrases([str(p) for p in data["weakness"]["disguised_strengths"]])
 
 
 def _dodge_span(document: Document) -> Span | None:
