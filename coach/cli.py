@@ -583,6 +583,32 @@ def compare(old, new, question, offline, output_format) -> int:
     return EXIT_OK
 
 
+@cli.command(name="checks")
+def list_checks() -> int:
+    """The checks coach runs and what each looks for (`coach explain ID` for one in full)."""
+    from coach.check_docs import docs
+
+    for check_id, doc in docs().items():
+        click.echo(f"{check_id:12} {doc['what']}")
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("check_id", metavar="CHECK")
+def explain(check_id) -> int:
+    """What a check does, why it matters to an interviewer, an example it flags, and the fix."""
+    from coach.check_docs import docs
+
+    known = docs()
+    doc = known.get(check_id.lower())
+    if doc is None:
+        _error(f"{check_id}: no such check (one of: {', '.join(known)})")
+        return EXIT_USAGE
+    for heading, key in (("What it looks for", "what"), ("Why it matters", "why"), ("Example", "example"), ("Fix", "fix")):
+        click.echo(f"{heading}\n  {doc[key]}\n")
+    return EXIT_OK
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status, never raising."""
     try:

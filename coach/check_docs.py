@@ -1,0 +1,14 @@
+"""The checks' documentation (coach/data/checks.yaml): what, why, an example, the fix."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+
+@cache
+def docs() -> dict[str, dict[str, str]]:
+    import yaml
+
+    data = yaml.safe_load(resources.files("coach.data").joinpath("checks.yaml").read_text(encoding="utf-8"))
+    return {str(check_id): {key: str(value) for key, value in doc.items()} for check_id, doc in data.items()}
