@@ -1,5 +1,6 @@
-"""Answer-level decisions from sentence evidence: which sentences show each STAR part, and which
-speak badly of others, each with its probability and why, in plain words.
+"""Answer-level decisions from sentence evidence: which sentences show each STAR part, each with
+its probability and why, in plain words. (Blame is asked of the same scores by the negativity
+check, which adds the sentences the model is sure of to what its rules find.)
 
 A decision holds when its best sentence reaches the threshold the training chose (by
 cross-validation, coach/train.py). One sentence serves several parts only when it truly does:
@@ -58,13 +59,3 @@ def _margin(probability: float, threshold: float) -> float:
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
-
-
-def blame_evidence(document: Document) -> list[Evidence]:
-    model = sentence_model()
-    threshold = model.thresholds[BLAME]
-    return [
-        Evidence(index, scored.probabilities[BLAME], tuple(model.reasons(scored, BLAME)))
-        for index, scored in enumerate(scores(document))
-        if scored.probabilities[BLAME] >= threshold
-    ]
