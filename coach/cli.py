@@ -20,7 +20,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_JOBS = 8  # LLM requests in flight at once
 MAX_NAMED = 10  # answers named in one stderr line
 # Kept in step with coach.render.writers.FORMATS (not imported: startup stays small).
-OUTPUT_FORMATS = ["text", "json", "jsonl", "csv", "markdown", "html"]
+OUTPUT_FORMATS = ["text", "json", "jsonl", "csv", "markdown", "html", "line", "github"]
 # --dry-run writes requests, not critiques: as one JSON document, or one request a line.
 DRY_RUN_FORMATS = ("json", "jsonl")
 

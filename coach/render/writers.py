@@ -11,7 +11,7 @@ from typing import TextIO
 
 from coach.models import Result
 
-FORMATS = ("text", "json", "jsonl", "csv", "markdown", "html")
+FORMATS = ("text", "json", "jsonl", "csv", "markdown", "html", "line", "github")
 # -o FILE picks the format from the file's extension.
 EXTENSIONS = {
     ".txt": "text", ".json": "json", ".jsonl": "jsonl", ".csv": "csv",
@@ -30,6 +30,10 @@ def open_writer(output_format: str, out: TextIO, *, color: bool = False, single:
         return _TextWriter(out, color)
     if output_format == "json":
         return _JsonWriter(out, single)
+    if output_format in ("line", "github"):
+        from coach.render import line
+
+        return line.GithubWriter(out) if output_format == "github" else line.Writer(out)
     return import_module(f"coach.render.{output_format}").Writer(out)
 
 
