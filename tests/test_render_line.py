@@ -38,3 +38,18 @@ def test_an_unreadable_input_is_one_line_too(coach, tmp_path):
     ran = coach("critique", "--offline", "--format", "line", str(rows))
     (line,) = ran.out.splitlines()
     assert LINE.match(line)["check"] == "input" and ran.code == 1
+
+
+def test_the_pre_commit_hook_runs_coach_on_the_files_it_is_given(coach):
+    import shlex
+
+    import yaml
+
+    from tests.conftest import REPO
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert re.search(hook["files"], "answers/why-us.md") and not re.search(hook["files"], "answers.csv")
+    command = shlex.split(hook["entry"])
+    assert command[0] == "coach"
+    ran = coach(*command[1:], str(EXAMPLES / "no-result.md"), str(EXAMPLES / "strong-star.md"))
+    assert ran.code == 0 and all(LINE.match(line) for line in ran.out.splitlines()) and ran.err == ""
