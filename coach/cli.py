@@ -449,10 +449,9 @@ def questions(role, question_type, output_format) -> int:
     from coach import question_bank
     from coach.render import questions as render
 
-    known = question_bank.types()
-    if question_type is not None and question_type not in known:
-        _error(f"--type {question_type}: not a question type (one of: {', '.join(known)})")
+    if _unknown_type(question_type):
         return EXIT_USAGE
+    known = question_bank.types()
     selection = question_bank.select(role, question_type)
     if role and not selection.matched:
         click.echo(f"coach: note: no question bank for the role '{role}'; showing the general and second-round questions", err=True)
@@ -477,8 +476,7 @@ def practice(role, question_type, question, editor, offline) -> int:
     from coach.practice import RECENT_ATTEMPTS, choose_question
     from coach.render import text
 
-    if question_type is not None and question_type not in question_bank.types():
-        _error(f"--type {question_type}: not a question type (one of: {', '.join(question_bank.types())})")
+    if _unknown_type(question_type):
         return EXIT_USAGE
     try:
         with History() as history:
@@ -494,7 +492,7 @@ def practice(role, question_type, question, editor, offline) -> int:
             if not answer_text.strip():
                 _error("no answer given; nothing recorded")
                 return EXIT_USAGE
-            grader = _grader(_grade_options(offline, _PRACTICE_LLM_FLAGS, DEFAULT_JOBS), _Notes(), quiet=offline)
+            grader = _default_grader(offline)
             if grader is None:
                 return EXIT_USAGE
             critique = grader.grade(Answer(text=answer_text.strip(), question=asked, role=role, source="practice"))
@@ -506,9 +504,22 @@ def practice(role, question_type, question, editor, offline) -> int:
     return EXIT_OK
 
 
-# `coach practice` grades with the engine's defaults: it has no LLM tuning flags of its own.
-_PRACTICE_LLM_FLAGS = {"model": None, "timeout": 60.0, "max_retries": 2, "temperature": 0.0, "no_fallback": False,
-                       "redact": False, "prompts_dir": None}
+def _default_grader(offline: bool):
+    """practice and compare grade with the engine's defaults: they have no LLM tuning flags."""
+    from coach.engine import GradeOptions
+
+    return _grader(GradeOptions(offline=offline, max_in_flight=DEFAULT_JOBS), _Notes(), quiet=offline)
+
+
+def _unknown_type(question_type: str | None) -> bool:
+    """True, after a one-line error, when --type names no type of the question bank."""
+    from coach import question_bank
+
+    known = question_bank.types()
+    if question_type is None or question_type in known:
+        return False
+    _error(f"--type {question_type}: not a question type (one of: {', '.join(known)})")
+    return True
 
 
 def _practice_answer(editor: bool) -> str:
@@ -575,7 +586,7 @@ def compare(old, new, question, offline, output_format) -> int:
     except UnreadableInput as error:
         _error(str(error))
         return EXIT_USAGE
-    grader = _grader(_grade_options(offline, _PRACTICE_LLM_FLAGS, DEFAULT_JOBS), _Notes(), quiet=offline)
+    grader = _default_grader(offline)
     if grader is None:
         return EXIT_USAGE
     comparison = set_side_by_side(*(grader.grade(draft) for draft in drafts))
