@@ -12,6 +12,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from coach import rubric
 from coach.models import Answer, Critique, Finding, Metrics, Span
 from coach.text import Document, compile_phrases
 from coach.wording import count_of
@@ -28,7 +29,8 @@ def _config() -> dict:
 
 
 @cache
-def _cue(kind: str, name: str) -> re.Pattern[str]:
+def cue(kind: str, name: str) -> re.Pattern[str]:
+    """One list of cue phrases of coach/data/kinds.yaml, as one regex."""
     return compile_phrases([str(phrase) for phrase in _config()[kind]["cues"][name]])
 
 
@@ -36,11 +38,6 @@ def critique(answer: Answer) -> Critique:
     if answer.kind == "thank-you":
         return _thank_you(answer)
     return _questions(answer)
-
-
-def _score(ratings: dict[str, int], weights: dict[str, int]) -> int:
-    total = sum(weight * (ratings[name] - 1) / 4 for name, weight in weights.items())
-    return round(100 * total / sum(weights.values()))
 
 
 def _metrics(document: Document) -> Metrics:
@@ -54,7 +51,7 @@ def _metrics(document: Document) -> Metrics:
 def _critique(answer: Answer, document: Document, ratings: dict[str, int], findings: list[Finding],
               strengths: list[str], weights: dict[str, int]) -> Critique:
     capped = any(f.severity == "problem" for f in findings)
-    score = _score(ratings, weights)
+    score = rubric.weighted(ratings, weights)
     return Critique(
         source=answer.source, question=answer.question, role=answer.role, kind=answer.kind,
         score=min(score, CAP_WITH_PROBLEM) if capped else score, ratings=ratings, metrics=_metrics(document),
@@ -80,9 +77,9 @@ _THANK_YOU_ADVICE = {
 def _thank_you(answer: Answer) -> Critique:
     config = _config()["thank-you"]
     document = Document(answer.text)
-    found = {name: _first(document, _cue("thank-you", name)) for name in ("gratitude", "interest", "recap", "specific_moment")}
+    found = {name: _first(document, cue("thank-you", name)) for name in ("gratitude", "interest", "recap", "specific_moment")}
     closing = document.text[-160:]
-    sign_off = _cue("thank-you", "sign_off").search(closing)
+    sign_off = cue("thank-you", "sign_off").search(closing)
     findings: list[Finding] = []
     ratings = {name: 5 if span else 1 for name, span in found.items()}
     ratings["sign_off"] = 5 if sign_off else 1
@@ -126,7 +123,7 @@ def _concision(words: int, limit: int, findings: list[Finding]) -> int:
 def _tone(document: Document, findings: list[Finding]) -> int:
     rating = 5
     for name, message in (("pleading", "Pleads for the job."), ("complaint", "Complains about a current or former employer.")):
-        span = _first(document, _cue("thank-you", name))
+        span = _first(document, cue("thank-you", name))
         if span:
             rating = 1
             findings.append(Finding(check="thank-you", severity="problem", message=message, span=span,
@@ -150,7 +147,7 @@ def _questions(answer: Answer) -> Critique:
     asked = _asked(document)
     findings: list[Finding] = []
     if not asked:
-        none = _cue("questions", "none").search(answer.text)
+        none = cue("questions", "none").search(answer.text)
         findings.append(Finding(check="questions", severity="problem", message="No questions to ask the interviewers.",
                                 span=document.span(none.start(), none.end()) if none else None,
                                 suggestion="Prepare three or four: about the team, its biggest challenge, how success is measured."))
@@ -162,12 +159,12 @@ def _questions(answer: Answer) -> Critique:
                               "Open it with how, what or why."),
         "specific": _share_rating(asked, lambda s: len(s.text.split()) >= config["min_words"], findings,
                                   "Too short to be specific.", "Say what about it you want to know."),
-        "topics": _share_rating(asked, lambda s: bool(_cue("questions", "topics").search(s.text)), findings,
+        "topics": _share_rating(asked, lambda s: bool(cue("questions", "topics").search(s.text)), findings,
                                 "Not about the team, the work, its challenges or how you would grow.",
                                 "Ask about what the job is really like: the team, the first months, what success looks like."),
         "timing": _timing(asked, findings),
     }
-    good = [s for s in asked if _is_open(s.text) and _cue("questions", "topics").search(s.text)]
+    good = [s for s in asked if _is_open(s.text) and cue("questions", "topics").search(s.text)]
     findings += [Finding(check="questions", severity="info", message="An open question about the work itself.", span=s) for s in good]
     strengths = [f'A good question: "{s.text}"' for s in good][:3]
     return _critique(answer, document, ratings, findings, strengths, config["weights"])
@@ -214,7 +211,7 @@ def _share_rating(asked: list[Span], good, findings: list[Finding], message: str
 
 
 def _timing(asked: list[Span], findings: list[Finding]) -> int:
-    timing = _cue("questions", "timing")
+    timing = cue("questions", "timing")
     about_pay = [span for span in asked if timing.search(span.text)]
     if not about_pay:
         return 5

@@ -56,17 +56,17 @@ def score(
     if words is not None:
         ratings = ratings | {"development": development_rating(words)}
         weights["development"] = DEVELOPMENT_WEIGHT
-    value = _weighted(ratings, weights)
+    value = weighted(ratings, weights)
     if not story_required:
         without_star = {name: w for name, w in weights.items() if name not in STAR_PARTS}
-        value = max(value, _weighted(ratings, without_star))
+        value = max(value, weighted(ratings, without_star))
     for capped, cap in ((dodged, CAP_NO_ANSWER), (negative, CAP_NEGATIVE), (injected, CAP_INJECTION)):
         if capped:
             value = min(value, cap)
     return value
 
 
-def _weighted(ratings: dict[str, int], weights: dict[str, int]) -> int:
+def weighted(ratings: dict[str, int], weights: dict[str, int]) -> int:
     total = sum(weight * (_clamp(ratings[name]) - 1) / 4 for name, weight in weights.items())
     return round(100 * total / sum(weights.values()))
 

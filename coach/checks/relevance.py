@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from coach import thresholds as t
 from coach.checks import Check, Outcome
@@ -52,7 +51,9 @@ def _weakness_findings(document: Document, dodged: bool) -> list[Finding]:
 
     if question_type(document.question) != "weakness" or dodged:
         return []
-    boast = _disguised_strengths().search(document.text)
+    from coach.kinds import cue
+
+    boast = cue("weakness", "disguised_strengths").search(document.text)
     if boast:
         return [Finding(check="relevance", severity="problem", message="The answer avoids the question instead of answering it: "
                         "a strength passed off as a weakness.", span=document.span(boast.start(), boast.end()),
@@ -63,17 +64,6 @@ def _weakness_findings(document: Document, dodged: bool) -> list[Finding]:
         return [Finding(check="relevance", severity="warning", message="No step you are taking about the weakness.",
                         suggestion="Say what you now do differently: a habit, a course, a check you run.")]
     return []
-
-
-@cache
-def _disguised_strengths():
-    import yaml
-    from importlib import resources
-
-    from coach.text import compile_phrases
-
-    data = yaml.safe_load(resources.files("coach.data").joinpath("kinds.yaml").read_text(encoding="utf-8"))
-    return compile_phrases([str(p) for p in data["weakness"]["disguised_strengths"]])
 
 
 def _dodge_span(document: Document) -> Span | None:
