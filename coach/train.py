@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach.learned.features import CLUSTER_FILE, document_features, dodge_features
+from coach.learned.model import sigmoid
 from coach.text import Document
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,10 +82,12 @@ def _labelled(row: dict, register: str) -> Labelled:
 
 
 class Vocabulary:
-    def __init__(self, answers: list[Labelled]):
+    """The features seen at least MIN_FEATURE_COUNT times, as columns of a sparse matrix."""
+
+    def __init__(self, feature_sets: list[set[str]]):
         from collections import Counter
 
-        counts = Counter(f for a in answers for features in a.features for f in features)
+        counts = Counter(f for features in feature_sets for f in features)
         kept = sorted(f for f, n in counts.items() if n >= MIN_FEATURE_COUNT)
         self.index = {f: i for i, f in enumerate(kept)}
 
@@ -107,8 +110,8 @@ def fit(answers: list[Labelled], c: float | dict[str, float]) -> tuple[Vocabular
     `c` is the inverse regularisation strength, one for all targets or one per target."""
     from sklearn.linear_model import LogisticRegression
 
-    vocabulary = Vocabulary(answers)
     sentences = [f for a in answers for f in a.features]
+    vocabulary = Vocabulary(sentences)
     labels = [tags for a in answers for tags in a.labels]
     x = vocabulary.matrix(sentences)
     models = {}
@@ -122,14 +125,8 @@ def fit(answers: list[Labelled], c: float | dict[str, float]) -> tuple[Vocabular
 
 def predict(vocabulary: Vocabulary, models: dict, answer: Labelled) -> dict[str, list[float]]:
     """Per target, the probability of each of the answer's sentences."""
-    import math
-
     x = vocabulary.matrix(answer.features)
-    out = {}
-    for target, (bias, weights) in models.items():
-        scores = x @ weights + bias
-        out[target] = [1 / (1 + math.exp(-s)) for s in scores]
-    return out
+    return {target: [sigmoid(s) for s in x @ weights + bias] for target, (bias, weights) in models.items()}
 
 
 def answer_score(probabilities: list[float]) -> float:
@@ -234,32 +231,18 @@ def export(vocabulary: Vocabulary, models: dict, c: dict[str, float], thresholds
 
 DODGE_C = 0.1
 def fit_dodge(answers: list[Labelled]) -> tuple[float, dict[str, float]]:
-    from collections import Counter
-
-    from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
     feature_sets = [dodge_features(a.features) for a in answers]
-    counts = Counter(f for fs in feature_sets for f in fs)
-    index = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_FEATURE_COUNT))}
-    rows, cols = [], []
-    for row, fs in enumerate(feature_sets):
-        for f in fs:
-            if f in index:
-                rows.append(row)
-                cols.append(index[f])
-    x = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(answers), len(index)))
+    vocabulary = Vocabulary(feature_sets)
     # Dodges are rare (one answer in twenty): weigh them as much as the rest together.
     model = LogisticRegression(C=DODGE_C, max_iter=5000, solver="liblinear", class_weight="balanced", random_state=SEED)
-    model.fit(x, [a.answer["dodge"] for a in answers])
-    return float(model.intercept_[0]), {f: float(model.coef_[0][i]) for f, i in index.items()}
+    model.fit(vocabulary.matrix(feature_sets), [a.answer["dodge"] for a in answers])
+    return float(model.intercept_[0]), {f: float(model.coef_[0][i]) for f, i in vocabulary.index.items()}
 
 
 def dodge_score(bias: float, weights: dict[str, float], answer: Labelled) -> float:
-    import math
-
-    total = bias + sum(weights.get(f, 0.0) for f in dodge_features(answer.features))
-    return 1 / (1 + math.exp(-max(-35.0, min(35.0, total))))
+    return sigmoid(bias + sum(weights.get(f, 0.0) for f in dodge_features(answer.features)))
 
 
 def dodge_out_of_register(answers: list[Labelled]) -> dict[str, float]:
@@ -333,36 +316,18 @@ def load_injection(root: Path = INJECTION) -> list[SteeringAnswer]:
 
 
 def fit_steering(answers: list[SteeringAnswer]) -> tuple[float, dict[str, float]]:
-    from collections import Counter
-
-    from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    counts = Counter(f for a in answers for segment in a.segments for f in segment)
-    index = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_FEATURE_COUNT))}
-    rows, cols, y = [], [], []
-    for a in answers:
-        for segment, label in zip(a.segments, a.labels):
-            for f in segment:
-                if f in index:
-                    rows.append(len(y))
-                    cols.append(index[f])
-            y.append(label)
-    x = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(y), len(index)))
-    model = LogisticRegression(C=INJECTION_C, max_iter=5000, solver="liblinear", random_state=SEED).fit(x, y)
-    weights = {f: float(model.coef_[0][i]) for f, i in index.items()}
-    return float(model.intercept_[0]), weights
+    segments = [segment for a in answers for segment in a.segments]
+    vocabulary = Vocabulary(segments)
+    y = [label for a in answers for label in a.labels]
+    model = LogisticRegression(C=INJECTION_C, max_iter=5000, solver="liblinear", random_state=SEED).fit(vocabulary.matrix(segments), y)
+    return float(model.intercept_[0]), {f: float(model.coef_[0][i]) for f, i in vocabulary.index.items()}
 
 
 def steering_score(bias: float, weights: dict[str, float], answer: SteeringAnswer) -> float:
     """The answer's most steering-like sentence."""
-    import math
-
-    best = 0.0
-    for segment in answer.segments:
-        total = bias + sum(weights.get(f, 0.0) for f in segment)
-        best = max(best, 1 / (1 + math.exp(-max(-35.0, min(35.0, total)))))
-    return best
+    return max((sigmoid(bias + sum(weights.get(f, 0.0) for f in segment)) for segment in answer.segments), default=0.0)
 
 
 def steering_cross_scores(answers: list[SteeringAnswer]) -> dict[str, float]:

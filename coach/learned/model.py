@@ -46,13 +46,13 @@ class SentenceModel:
             if row is not None:
                 for i, weight in enumerate(row):
                     sums[i] += weight
-        return Scored({t: _sigmoid(s) for t, s in zip(self.targets, sums)}, frozenset(features))
+        return Scored({t: sigmoid(s) for t, s in zip(self.targets, sums)}, frozenset(features))
 
     def dodge_probability(self, scored: list[Scored]) -> float:
         """How likely the answer avoids what was asked ("I've never really had a conflict",
         "my weakness is that I care too much"), from all its sentences."""
         features = dodge_features([set(s.features) for s in scored])
-        return _sigmoid(self.dodge_bias + sum(self.dodge_weights.get(f, 0.0) for f in features))
+        return sigmoid(self.dodge_bias + sum(self.dodge_weights.get(f, 0.0) for f in features))
 
     def reasons(self, scored: Scored, target: str, limit: int = 2) -> list[str]:
         """The features that pushed this sentence towards `target` most, in plain words
@@ -100,7 +100,8 @@ def describe(feature: str) -> str | None:
     return '"' + " ".join(words) + '"'
 
 
-def _sigmoid(value: float) -> float:
+def sigmoid(value: float) -> float:
+    """The logistic function, 0 far below -35 (math.exp overflows the other way round)."""
     if value < -35:
         return 0.0
     return 1 / (1 + math.exp(-value))

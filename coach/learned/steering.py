@@ -11,12 +11,12 @@ is plain Python over coach/data/injection_model.json.
 from __future__ import annotations
 
 import json
-import math
 import re
 from functools import cache
 from itertools import repeat
 from importlib import resources
 
+from coach.learned.model import sigmoid
 from coach.text import Document, is_past
 
 MODEL_FILE = "injection_model.json"
@@ -73,8 +73,7 @@ class SteeringModel:
         self.weights: dict[str, float] = payload["weights"]
 
     def probability(self, features: set[str]) -> float:
-        total = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
-        return 1 / (1 + math.exp(-max(-35.0, min(35.0, total))))
+        return sigmoid(self.bias + sum(map(self.weights.get, features, repeat(0.0))))
 
     def steering_spans(self, document: Document) -> list[tuple[int, int, float]]:
         """The sentences that try to steer the grader, with their probability."""

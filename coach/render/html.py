@@ -58,7 +58,8 @@ def chart(distribution: list[tuple[str, int]]) -> dict:
     return {"width": width, "height": height, "base": height - bottom, "bars": bars}
 
 
-def render(entries: list[tuple[str | None, Result]], summary) -> str:
+def template(name: str):
+    """A page template of coach/render/templates, with every value autoescaped."""
     import jinja2
 
     env = jinja2.Environment(
@@ -67,8 +68,12 @@ def render(entries: list[tuple[str | None, Result]], summary) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    return env.get_template(name)
+
+
+def render(entries: list[tuple[str | None, Result]], summary) -> str:
     cards = [card(i, text, result) for i, (text, result) in enumerate(entries, start=1)]
-    return env.get_template(TEMPLATE).render(summary=summary, cards=cards, chart=chart(summary.distribution))
+    return template(TEMPLATE).render(summary=summary, cards=cards, chart=chart(summary.distribution))
 
 
 class Writer:

@@ -41,11 +41,9 @@ def as_json(payload: dict) -> str:
 
 def progress_html(report: Progress, scores: list[tuple[str, int]]) -> str:
     """The progress page: `scores` are (date, score) of every attempt, oldest first."""
-    import jinja2
+    from coach.render.html import template
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("coach.render", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("progress.html.j2").render(report=report, chart=_line_chart(scores))
+    return template("progress.html.j2").render(report=report, chart=_line_chart(scores))
 
 
 def _line_chart(scores: list[tuple[str, int]]) -> dict:
