@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from coach.yaml_text import parse_yaml
+
 from functools import cache
 from importlib import resources
 
 
 @cache
 def docs() -> dict[str, dict[str, str]]:
-    import yaml
 
-    data = yaml.safe_load(resources.files("coach.data").joinpath("checks.yaml").read_text(encoding="utf-8"))
+    data = parse_yaml(resources.files("coach.data").joinpath("checks.yaml").read_text(encoding="utf-8"))
     return {str(check_id): {key: str(value) for key, value in doc.items()} for check_id, doc in data.items()}

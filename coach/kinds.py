@@ -8,6 +8,8 @@ answers.
 
 from __future__ import annotations
 
+from coach.yaml_text import parse_yaml
+
 import re
 from functools import cache
 from importlib import resources
@@ -23,9 +25,8 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
 
 @cache
 def _config() -> dict:
-    import yaml
 
-    return yaml.safe_load(resources.files("coach.data").joinpath("kinds.yaml").read_text(encoding="utf-8"))
+    return parse_yaml(resources.files("coach.data").joinpath("kinds.yaml").read_text(encoding="utf-8"))
 
 
 @cache

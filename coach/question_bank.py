@@ -7,6 +7,8 @@ and `Selection.matched` says so.
 
 from __future__ import annotations
 
+from coach.yaml_text import parse_yaml
+
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -41,9 +43,8 @@ class Selection:
 @cache
 def bank() -> tuple[dict[str, dict], dict[str, list[Question]]]:
     """(types, banks) from the data file, read once."""
-    import yaml
 
-    data = yaml.safe_load(resources.files("coach.data").joinpath(BANK_FILE).read_text(encoding="utf-8"))
+    data = parse_yaml(resources.files("coach.data").joinpath(BANK_FILE).read_text(encoding="utf-8"))
     banks = {
         name: [Question(q["id"], name, q["text"], q["type"], q["focus"], q["strong"]) for q in questions]
         for name, questions in data["banks"].items()
@@ -54,11 +55,10 @@ def bank() -> tuple[dict[str, dict], dict[str, list[Question]]]:
 @cache
 def _roles() -> dict:
     """The roles of the default prompts/roles.yaml: banks are keyed by them."""
-    import yaml
 
     from coach.llm.prompting import default_prompts_dir
 
-    return yaml.safe_load((default_prompts_dir() / "roles.yaml").read_text(encoding="utf-8"))
+    return parse_yaml((default_prompts_dir() / "roles.yaml").read_text(encoding="utf-8"))
 
 
 def types() -> dict[str, dict]:

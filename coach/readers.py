@@ -5,6 +5,8 @@ Every refusal is an `UnreadableInput` whose message is one line a person can act
 
 from __future__ import annotations
 
+from coach.yaml_text import parse_yaml
+
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -191,7 +193,7 @@ def _yaml_front_matter(block: str, source: str) -> dict:
     import yaml  # only front matter beyond plain `key: text` lines pays for this import
 
     try:
-        data = yaml.safe_load(block) or {}
+        data = parse_yaml(block) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""

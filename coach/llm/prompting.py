@@ -7,6 +7,8 @@ end its own block and speak as the system.
 
 from __future__ import annotations
 
+from coach.yaml_text import parse_yaml
+
 import hashlib
 import re
 from dataclasses import dataclass
@@ -118,7 +120,7 @@ class Prompts:
         except jinja2.TemplateSyntaxError as error:
             raise PromptError(f"{error.filename or error.name}:{error.lineno}: {error.message}") from None
         try:
-            roles = yaml.safe_load((self.directory / "roles.yaml").read_text(encoding="utf-8"))
+            roles = parse_yaml((self.directory / "roles.yaml").read_text(encoding="utf-8"))
         except (yaml.YAMLError, OSError, UnicodeDecodeError) as error:
             raise PromptError(f"{self.directory / 'roles.yaml'}: cannot read ({_first_line(error)})") from None
         self.roles = _check_roles(roles, self.directory / "roles.yaml")
