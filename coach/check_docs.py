@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from coach.yaml_text import parse_yaml
-
 from functools import cache
 from importlib import resources
+
+from coach.yaml_text import parse_yaml
 
 
 @cache

@@ -8,8 +8,6 @@ answers.
 
 from __future__ import annotations
 
-from coach.yaml_text import parse_yaml
-
 import re
 from functools import cache
 from importlib import resources
@@ -18,6 +16,7 @@ from coach import rubric
 from coach.models import Answer, Critique, Finding, Metrics, Span
 from coach.text import Document, compile_phrases
 from coach.wording import count_of
+from coach.yaml_text import parse_yaml
 
 KINDS = ("answer", "thank-you", "questions")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
@@ -25,7 +24,6 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
 
 @cache
 def _config() -> dict:
-
     return parse_yaml(resources.files("coach.data").joinpath("kinds.yaml").read_text(encoding="utf-8"))
 
 

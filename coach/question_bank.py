@@ -7,13 +7,12 @@ and `Selection.matched` says so.
 
 from __future__ import annotations
 
-from coach.yaml_text import parse_yaml
-
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from coach.roles import GENERAL_ROLE
+from coach.yaml_text import parse_yaml
 
 BANK_FILE = "questions.yaml"
 SHARED_BANKS = (GENERAL_ROLE, "second round")

@@ -5,8 +5,6 @@ Every refusal is an `UnreadableInput` whose message is one line a person can act
 
 from __future__ import annotations
 
-from coach.yaml_text import parse_yaml
-
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +13,7 @@ from pathlib import Path
 from coach.inputs import MAX_ANSWER_BYTES, UnreadableInput, decode, existing_file, too_large
 from coach.models import Answer, InputError
 from coach.tabular import TABULAR_SUFFIXES, is_tabular, read_rows
+from coach.yaml_text import parse_yaml
 
 __all__ = ["MAX_ANSWER_BYTES", "UnreadableInput", "expand", "read_answer", "read_answers"]
 

@@ -7,8 +7,6 @@ end its own block and speak as the system.
 
 from __future__ import annotations
 
-from coach.yaml_text import parse_yaml
-
 import hashlib
 import re
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from pathlib import Path
 
 from coach.models import Critique
 from coach.roles import GENERAL_ROLE
+from coach.yaml_text import parse_yaml
 
 TEMPLATE_FILES = ("system.j2", "user.j2", "repair.j2", "roles.yaml")
 MAX_REWRITE_WORDS = 200
