@@ -1,4 +1,5 @@
-"""The checks' documentation (coach/data/checks.yaml): what, why, an example, the fix."""
+"""The checks' documentation (coach/data/checks.yaml): what, why, an example, the fix; and, for
+the checks of an interview answer, the rubric criteria each rates."""
 
 from __future__ import annotations
 
@@ -7,9 +8,25 @@ from importlib import resources
 
 from coach.yaml_text import parse_yaml
 
+DOC_FIELDS = ("what", "why", "example", "fix")
+
+
+@cache
+def _entries() -> dict[str, dict]:
+    return parse_yaml(resources.files("coach.data").joinpath("checks.yaml").read_text(encoding="utf-8"))
+
 
 @cache
 def docs() -> dict[str, dict[str, str]]:
+    return {str(check_id): {key: str(entry[key]) for key in DOC_FIELDS if key in entry} for check_id, entry in _entries().items()}
 
-    data = parse_yaml(resources.files("coach.data").joinpath("checks.yaml").read_text(encoding="utf-8"))
-    return {str(check_id): {key: str(value) for key, value in doc.items()} for check_id, doc in data.items()}
+
+@cache
+def criteria_rated() -> dict[str, tuple[str, ...]]:
+    """Each answer check's id -> the rubric criteria it rates (its `rates` list)."""
+    return {str(check_id): tuple(entry["rates"]) for check_id, entry in _entries().items() if "rates" in entry}
+
+
+def answer_check_ids() -> tuple[str, ...]:
+    """The checks an interview answer goes through: what --select/--ignore may name."""
+    return tuple(criteria_rated())

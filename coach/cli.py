@@ -14,6 +14,8 @@ import click
 
 from coach import __version__
 
+from coach.cli_config import check_settings, config_options, merged, selection_options, show_config
+from coach.config import ConfigFileError
 from coach.wording import count_of, listing
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -60,11 +62,12 @@ def _llm_options(command):
     return command
 
 
-def _grade_options(offline: bool, flags: dict, jobs: int):
+def _grade_options(offline: bool, flags: dict, jobs: int, **settings):
+    """`settings`: the configuration's require_llm and checks."""
     from coach.engine import GradeOptions
 
     names = ("model", "timeout", "max_retries", "temperature", "no_fallback", "redact", "prompts_dir")
-    return GradeOptions(offline=offline, max_in_flight=jobs, **{name: flags[name] for name in names})
+    return GradeOptions(offline=offline, max_in_flight=jobs, **{name: flags[name] for name in names}, **settings)
 
 
 class _Notes:
@@ -184,9 +187,11 @@ def _write_requests(entries, out, output_format: str) -> tuple[int, bool]:
               help="What the text is [default: front matter or a 'kind' column, else answer].")
 @click.option("--interview-date", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]), metavar="DATE",
               help="When the interview was (YYYY-MM-DD[ HH:MM]): a thank-you sent more than 24 hours later is flagged.")
+@selection_options
+@config_options
 @_llm_options
 def critique(paths, question, role, output_format, output, offline, fail_under, jobs, no_progress, no_cache, quiet,
-             kind, interview_date, **llm_flags) -> int:
+             kind, interview_date, select, ignore, config_file, no_config, **llm_flags) -> int:
     """Critique the answers in PATH (a .txt/.md file, a .jsonl/.csv file of many answers,
     a folder of them, or - for stdin): interview answers, thank-you emails (--kind thank-you)
     or the questions to ask the interviewers (--kind questions)."""
@@ -202,12 +207,23 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
     if problem:
         _error(problem)
         return EXIT_USAGE
+    try:
+        config = merged({"role": role, "model": llm_flags["model"], "fail_under": fail_under, "offline": offline,
+                         "select": select, "ignore": ignore, "config_file": config_file, "no_config": no_config},
+                        click.get_current_context())
+    except ConfigFileError as error:
+        _error(str(error))
+        return EXIT_USAGE
+    fail_under, llm_flags["model"] = config["fail-under"], config["model"]
     single = len(paths) == 1 and (paths[0] == "-" or not (os.path.isdir(paths[0]) or is_tabular(paths[0])))
     jobs = jobs or DEFAULT_JOBS
-    options = _grade_options(offline, llm_flags, jobs)
+    options = _grade_options(config["engine"] == "offline", llm_flags, jobs, require_llm=config["engine"] == "llm",
+                             checks=check_settings(config))
     notes = _Notes()
     try:
         items = _read_first(paths, single, question, role, output, notes, kind)
+        if not role and config["role"]:
+            items = _with_default_role(items, config["role"])
         if interview_date is not None:
             items = _with_interview_date(items, interview_date)
         if dry_run:
@@ -222,6 +238,12 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
     except UnreadableInput as error:
         _error(str(error))
         return EXIT_USAGE
+
+
+def _with_default_role(items, role: str):
+    """The configuration's role, for the answers that name none."""
+    for item in items:
+        yield item.model_copy(update={"role": role}) if getattr(item, "role", "") is None else item
 
 
 def _with_interview_date(items, interview_date):
@@ -595,12 +617,28 @@ def compare(old, new, question, offline, output_format) -> int:
 
 
 @cli.command(name="checks")
-def list_checks() -> int:
-    """The checks coach runs and what each looks for (`coach explain ID` for one in full)."""
-    from coach.check_docs import docs
+@selection_options
+@config_options
+def list_checks(select, ignore, config_file, no_config) -> int:
+    """The checks coach runs: on or off and at what severity here (configuration, --select,
+    --ignore), and what each looks for (`coach explain ID` for one in full)."""
+    from coach.check_docs import answer_check_ids, docs
 
+    try:
+        config = merged({"select": select, "ignore": ignore, "config_file": config_file, "no_config": no_config},
+                        click.get_current_context())
+    except ConfigFileError as error:
+        _error(str(error))
+        return EXIT_USAGE
+    settings = check_settings(config)
+    answer_checks = answer_check_ids()
     for check_id, doc in docs().items():
-        click.echo(f"{check_id:12} {doc['what']}")
+        if check_id not in answer_checks:
+            state, level = "always", "as found"
+        else:
+            state = "off" if check_id in settings.ignored else "on"
+            level = settings.severities.get(check_id, "as found")
+        click.echo(f"{check_id:12} {state:6} {level:9} {doc['what']}")
     return EXIT_OK
 
 
@@ -618,6 +656,9 @@ def explain(check_id) -> int:
     for heading, key in (("What it looks for", "what"), ("Why it matters", "why"), ("Example", "example"), ("Fix", "fix")):
         click.echo(f"{heading}\n  {doc[key]}\n")
     return EXIT_OK
+
+
+cli.add_command(show_config)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coach import offline
+from coach.check_settings import CheckSettings
 from coach.models import SCHEMA_VERSION, Answer, Critique
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -43,6 +44,10 @@ class GradeOptions:
     max_tokens: int | None = None
     # Requests to the model in flight at once, across a batch's threads (None: no limit).
     max_in_flight: int | None = None
+    # The configuration's `engine = "llm"`: no endpoint set is an error, not the offline engine.
+    require_llm: bool = False
+    # Which checks count and at what severity (--select/--ignore, the configuration).
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
 
 class EngineError(Exception):
@@ -70,6 +75,8 @@ def choose(options: GradeOptions, environ: Mapping[str, str] | None = None) -> E
     if options.offline:
         return EngineChoice("offline", None, base_url=base_url, model=model)
     if not key and not base_url:
+        if options.require_llm:
+            raise ConfigError("engine = llm is configured, but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set")
         why = "offline engine: OPENAI_API_KEY and OPENAI_BASE_URL are not set (--offline hides this note)"
         return EngineChoice("offline", why, model=model)
     return EngineChoice("llm", None, base_url=base_url, api_key=key or DUMMY_API_KEY, model=model)
@@ -86,6 +93,7 @@ def fingerprint(options: GradeOptions, environ: Mapping[str, str] | None = None)
     choice = choose(options, environ)
     # Both engines start from the offline rules, so editing a rule invalidates both.
     common = {"schema_version": SCHEMA_VERSION, "coach_version": __version__, "rules_sha256": offline.rules_digest()}
+    common |= options.checks.fingerprint()
     if choice.engine == "offline":
         return {"engine": "offline", **common}
     from pathlib import Path
@@ -152,6 +160,9 @@ class Grader:
         return self.choice.engine
 
     def grade(self, answer: Answer) -> Critique:
+        return self.options.checks.apply(self._graded(answer))
+
+    def _graded(self, answer: Answer) -> Critique:
         self._announce_choice()
         if self._critic is None:
             return offline.critique(answer)

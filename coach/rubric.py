@@ -48,11 +48,13 @@ def score(
     dodged: bool = False,
     negative: bool = False,
     injected: bool = False,
+    leave_out: frozenset[str] = frozenset(),
 ) -> int:
-    missing = set(CRITERIA) - set(ratings)
+    """`leave_out`: criteria of checks the user turned off, not rated and not weighed."""
+    missing = set(CRITERIA) - set(ratings) - leave_out
     if missing:
         raise ValueError(f"missing ratings: {', '.join(sorted(missing))}")
-    weights = dict(CRITERIA)
+    weights = {name: weight for name, weight in CRITERIA.items() if name not in leave_out}
     if words is not None:
         ratings = ratings | {"development": development_rating(words)}
         weights["development"] = DEVELOPMENT_WEIGHT
@@ -73,3 +75,23 @@ def weighted(ratings: dict[str, int], weights: dict[str, int]) -> int:
 
 def _clamp(rating: int) -> int:
     return max(1, min(5, int(rating)))
+
+
+def score_of(critique, ratings: dict[str, int] | None = None, leave_out: frozenset[str] = frozenset()) -> int:
+    """The score of an answer's critique from what it holds (both engines): its ratings (or
+    `ratings`), its length, whether its question asks for a story, and the caps its findings
+    call for: a dodge (a `relevance` problem), negativity, an attempt to steer the grader."""
+    from coach.questions import asks_for_story
+
+    ratings = critique.ratings if ratings is None else ratings
+    findings = critique.findings
+    return score(
+        ratings,
+        words=critique.metrics.words,
+        story_required=asks_for_story(critique.question),
+        dodged=any(f.check == "relevance" and f.severity == "problem" for f in findings),
+        negative="tone" not in leave_out and (critique.checks.negativity.flagged or ratings.get("tone") == 1),
+        injected=any(f.check == "injection" for f in findings),
+        leave_out=leave_out,
+    )
+
