@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from coach.checks.rambling import filler_form
 from coach.models import Critique, InputError
 from coach.questions import asks_for_story
+from coach.render.verdict import ISSUES, Issue, issues
 from coach.wording import count_of, listing
 
 # Two answers tell the same story when at least this share of their three-word phrases
@@ -106,7 +107,7 @@ class SummaryBuilder:
         self.histogram = [0] * 101
         self.missing: Counter[str] = Counter()
         self.stories_asked = 0  # answers whose question asks for a story: STAR applies
-        self.flags: Counter[str] = Counter()
+        self.issues: Counter[Issue] = Counter()
         self.fillers: Counter[str] = Counter()
         self.failed: list[tuple[str, str]] = []
         self.failed_count = 0
@@ -129,9 +130,7 @@ class SummaryBuilder:
             self.stories_asked += 1
             for name, part in result.star.parts():
                 self.missing[name] += not part.present
-        self.flags["negative"] += result.checks.negativity.flagged
-        self.flags["rambling"] += result.checks.rambling.flagged
-        self.flags["numbers"] += not result.checks.specificity.quantified
+        self.issues.update(issues(result))
         if self.fail_under is not None and result.score < self.fail_under:
             self.below_count += 1
             if len(self.below) < MAX_LISTED:
@@ -165,13 +164,9 @@ class SummaryBuilder:
     def _recurring(self, graded: int) -> list[str]:
         """What recurs, most frequent first; a missing STAR part is counted only among the
         answers whose question asks for a story ("Why are you leaving?" wants no Task)."""
-        issues = [(n, self.stories_asked, f"have no {name.capitalize()}") for name, n in self.missing.items()]
-        issues += [
-            (self.flags["negative"], graded, "speak negatively about others"),
-            (self.flags["rambling"], graded, "ramble"),
-            (self.flags["numbers"], graded, "give no numbers"),
-        ]
-        ranked = sorted(((n, among, what) for n, among, what in issues if n), key=lambda item: -item[0])
+        recurring = [(n, self.stories_asked, f"have no {name.capitalize()}") for name, n in self.missing.items()]
+        recurring += [(self.issues[issue], graded, issue.recurring) for issue in ISSUES]
+        ranked = sorted(((n, among, what) for n, among, what in recurring if n), key=lambda item: -item[0])
         return [f"{n} of {among} answers {what}" for n, among, what in ranked]
 
 

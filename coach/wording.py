@@ -12,3 +12,9 @@ def listing(names: list[str], total: int) -> str:
     """Names joined by commas, saying how many more there are beyond those shown."""
     shown = ", ".join(names)
     return shown + (f" and {total - len(names)} more" if total > len(names) else "")
+
+
+def clip(text: str, limit: int = 80) -> str:
+    """One line of at most `limit` characters, ending in "…" when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -432,13 +432,13 @@ def test_one_sentence_is_not_sentences(coach):
 
 
 def test_a_strong_answer_with_nothing_to_polish_is_not_told_to_polish_details(coach, monkeypatch):
-    from coach.render import text
+    from coach.render.verdict import verdict
 
     critique = offline.critique(Answer(text=open(STRONG, encoding="utf-8").read()))
     bare = critique.model_copy(update={"findings": [], "suggestions": [], "score": 95})
-    assert text.verdict(bare) == "Strong answer, ready as it is."
+    assert verdict(bare) == "Strong answer, ready as it is."
     noted = bare.model_copy(update={"suggestions": ["Name the client."]})
-    assert "Polish the points noted" in text.verdict(noted)
+    assert "Polish the points noted" in verdict(noted)
 
 
 def test_help_text_explains_every_option_in_words(coach):

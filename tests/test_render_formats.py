@@ -129,3 +129,29 @@ def test_text_batch_ends_with_the_summary():
     tail = result.stdout.split("Batch summary\n", 1)[1]
     count = len(list(EXAMPLES.iterdir()))
     assert tail.startswith(f"{count} of {count} answers graded: mean ")
+
+
+NEGATIVE_TEXT = (
+    "At my last job the support queue doubled in a month. My manager was useless and never listened, and the "
+    "whole mess was his fault. I sorted the tickets by product and wrote replies for the ten commonest questions."
+)
+
+
+def test_every_renderer_takes_the_band_and_labels_from_one_place():
+    """A score of 65 is "Promising" in the verdict and coloured as good everywhere; the
+    table labels are the verdict's issues."""
+    from coach.render import html
+    from coach.render.csv import row
+    from coach.render.verdict import BANDS, band, labels, verdict
+
+    critique = offline.critique(Answer(text=NEGATIVE_TEXT, source="a.md"))
+    assert critique.checks.negativity.flagged
+    assert [b.floor for b in BANDS] == sorted((b.floor for b in BANDS), reverse=True) and BANDS[-1].floor == 0
+    for score in (0, 34, 35, 59, 60, 79, 80, 100):
+        scored = critique.model_copy(update={"score": score, "findings": []})
+        level = verdict(scored).split(":")[0].split(" answer")[0]
+        assert level == band(score).label, score
+        assert html.card(1, NEGATIVE_TEXT, scored).tone == band(score).tone
+    assert "negative" in labels(critique) and "negative" in row(critique)[6]
+    problem = critique.model_copy(update={"score": 95})
+    assert verdict(problem).startswith("Promising:"), "a problem finding keeps an answer out of the top band"

@@ -9,27 +9,11 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from coach.models import STAR_PARTS, Critique, InputError, Result
+from coach.models import STAR_PARTS, InputError, Result
+from coach.render.verdict import labels
 
 HEADER = ["source", "score", *STAR_PARTS, "flags", "words", "top_suggestion", "engine", "cached", "error"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def flags(critique: Critique) -> list[str]:
-    """Short labels for what went wrong, most telling first."""
-    found = []
-    if critique.checks.negativity.flagged:
-        found.append("negative")
-    if critique.checks.rambling.flagged:
-        found.append("rambling")
-    if not critique.checks.specificity.quantified:
-        found.append("no numbers")
-    for finding in critique.findings:
-        if finding.severity == "problem" and finding.check not in ("star", "negativity", "rambling") and finding.check not in found:
-            found.append(finding.check)
-    if critique.fallback_reason:
-        found.append("fallback")
-    return found
 
 
 def row(result: Result) -> list[str]:
@@ -41,7 +25,7 @@ def row(result: Result) -> list[str]:
             result.source,
             str(result.score),
             *star,
-            "; ".join(flags(result)),
+            "; ".join(labels(result)),
             str(result.metrics.words),
             result.suggestions[0] if result.suggestions else "",
             result.engine,

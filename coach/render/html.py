@@ -12,8 +12,7 @@ from typing import TextIO
 
 from coach.highlights import highlights, segments
 from coach.models import Critique, InputError, Result
-from coach.render.csv import flags
-from coach.render.text import verdict
+from coach.render.verdict import band, labels, verdict
 
 TEMPLATE = "report.html.j2"
 
@@ -23,8 +22,9 @@ class Card:
     number: int
     result: Result
     pieces: list[tuple[str, str, str]]  # (text, css classes, tooltip)
-    flags: list[str]
+    labels: list[str]
     verdict: str
+    tone: str  # the score band's: good | fair | weak
 
     @property
     def failed(self) -> bool:
@@ -33,8 +33,8 @@ class Card:
 
 def card(number: int, text: str | None, result: Result) -> Card:
     if isinstance(result, InputError):
-        return Card(number, result, [(text or "", "", "")], [], "")
-    return Card(number, result, _pieces(text or "", result), flags(result), verdict(result))
+        return Card(number, result, [(text or "", "", "")], [], "", "")
+    return Card(number, result, _pieces(text or "", result), labels(result), verdict(result), band(result.score).tone)
 
 
 def _pieces(text: str, critique: Critique) -> list[tuple[str, str, str]]:

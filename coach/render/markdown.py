@@ -10,7 +10,7 @@ import html
 from typing import TextIO
 
 from coach.models import Critique, InputError, Result
-from coach.render.text import verdict
+from coach.render.verdict import verdict
 
 
 def render(entries: list[tuple[str | None, Result]], summary) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from coach.models import Critique, Finding, InputError, Result
-from coach.wording import count_of
+from coach.render.verdict import band, verdict
+from coach.wording import clip, count_of
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
 _SEVERITY_STYLE = {"problem": "red", "warning": "yellow", "info": "cyan"}
@@ -34,7 +35,7 @@ def _render_one(result: Result, paint: _Painter) -> str:
 
 
 def _critique_lines(c: Critique, paint: _Painter) -> list[str]:
-    score_style = "green" if c.score >= 70 else "yellow" if c.score >= 45 else "red"
+    score_style = _TONE_STYLE[band(c.score).tone]
     engine = c.engine + (f" · {c.model}" if c.model else "")
     lines = [f"{paint(c.source, 'bold')}  score {paint(f'{c.score}/100', score_style, 'bold')}  ({engine} engine)"]
     if c.fallback_reason:
@@ -71,13 +72,14 @@ def _critique_lines(c: Critique, paint: _Painter) -> list[str]:
 
 
 KIND_TITLES = {"thank-you": "Thank-you email", "questions": "Questions to ask"}
+_TONE_STYLE = {"good": "green", "fair": "yellow", "weak": "red"}
 
 
 def _star_lines(c: Critique, paint: _Painter) -> list[str]:
     lines = ["", paint("STAR", "bold")]
     for name, part in c.star.parts():
         mark = paint("✔", "green") if part.present else paint("✘", "red")
-        quote = f'"{_clip(part.evidence[0].text)}"' if part.evidence else paint("missing", "dim")
+        quote = f'"{clip(part.evidence[0].text)}"' if part.evidence else paint("missing", "dim")
         if part.present and not part.verified:
             quote = paint("claimed, but no quote could be verified", "yellow")
         lines.append(f"  {name.capitalize():<10}{mark}  {quote}")
@@ -89,50 +91,7 @@ def _finding_lines(finding: Finding, paint: _Painter) -> list[str]:
     head = f"  {paint(_SEVERITY_MARK[finding.severity], style)} {paint(finding.check, style)}: {finding.message}"
     lines = [head]
     if finding.span:
-        lines.append(paint(f'      "{_clip(finding.span.text, 110)}"', "dim"))
+        lines.append(paint(f'      "{clip(finding.span.text, 110)}"', "dim"))
     if finding.suggestion:
         lines.append(f"      → {finding.suggestion}")
     return lines
-
-
-def verdict(c: Critique) -> str:
-    if c.kind != "answer":
-        return _kind_verdict(c)
-    missing = [name for name, part in c.star.parts() if not part.present and name != "task"]
-    problems = [f.check for f in c.findings if f.severity == "problem" and f.check not in ("star",)]
-    if c.score >= 80 and not problems:
-        if c.findings or c.suggestions:
-            return "Strong answer. Polish the points noted and it is ready."
-        return "Strong answer, ready as it is."
-    issues = []
-    if missing:
-        issues.append("no " + " or ".join(missing))
-    if c.checks.negativity.flagged:
-        issues.append("negative about others")
-    if c.checks.rambling.flagged:
-        issues.append("rambling")
-    if not c.checks.specificity.quantified:
-        issues.append("no numbers")
-    summary = ", ".join(issues) if issues else "see the findings"
-    level = "Promising" if c.score >= 60 else "Needs work" if c.score >= 35 else "Weak"
-    return f"{level}: {summary}."
-
-
-_KIND_NOUNS = {"thank-you": "email", "questions": "set of questions"}
-
-
-def _kind_verdict(c: Critique) -> str:
-    """A thank-you email or a set of questions: the level, and what weighs most against it."""
-    noun = _KIND_NOUNS[c.kind]
-    worst = [f.message.rstrip(".") for f in c.findings if f.severity == "problem"]
-    worst = worst or [f.message.rstrip(".") for f in c.findings if f.severity == "warning"]
-    if c.score >= 80 and not any(f.severity == "problem" for f in c.findings):
-        to_polish = any(f.severity != "info" for f in c.findings)
-        return f"Strong {noun}." + (" Polish the points noted and it is ready." if to_polish else " Ready as it is.")
-    level = "Promising" if c.score >= 60 else "Needs work" if c.score >= 35 else "Weak"
-    return f"{level}: {worst[0].lower() if worst else 'see the findings'}."
-
-
-def _clip(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
