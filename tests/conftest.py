@@ -24,8 +24,11 @@ def isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
 
 
-def run_coach(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None):
-    """Run `python -m coach` as a user would, in a child process; returns CompletedProcess."""
+def run_coach_child(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None):
+    """Run `python -m coach` as a user would, in a child process; returns CompletedProcess.
+
+    For what only a real process shows (imports at start-up, exit at interpreter level, a
+    terminal, a broken pipe, hash seeds): the other tests use the `run_coach` fixture."""
     # isolated_env already cleared these for the test; its per-test COACH_CACHE_DIR must reach
     # the child too, or every child shares the user's real cache and serves stale critiques.
     full_env = {k: v for k, v in os.environ.items() if k not in _ISOLATED_VARS or k in ("COACH_CACHE_DIR", "COACH_DATA_DIR")}
@@ -67,5 +70,29 @@ def coach(capsys, monkeypatch):
         code = run([str(a) for a in args])
         captured = capsys.readouterr()
         return Ran(code, captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture
+def run_coach(capsys, monkeypatch):
+    """`coach ARGS` in this process, the way run_coach_child runs it in a child:
+    run_coach(*args, stdin=, env=, cwd=) -> CompletedProcess. The environment, folder and
+    standard input are the call's own, restored after it."""
+    import io
+
+    from coach.cli import run
+
+    def invoke(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None):
+        with monkeypatch.context() as scope:
+            for name, value in (env or {}).items():
+                scope.setenv(name, value)
+            scope.chdir(cwd or REPO)
+            data = (stdin or "").encode("utf-8")
+            scope.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+            capsys.readouterr()
+            code = run([str(a) for a in args])
+            captured = capsys.readouterr()
+        return subprocess.CompletedProcess(["coach", *args], code, captured.out, captured.err)
 
     return invoke

@@ -13,7 +13,7 @@ import sys
 import time
 
 from bench.answers import write_jsonl
-from tests.conftest import REPO, _ISOLATED_VARS, run_coach
+from tests.conftest import REPO, _ISOLATED_VARS
 
 
 def _env() -> dict:
@@ -57,7 +57,7 @@ def test_progress_bar_is_drawn_on_a_terminal_stderr_and_never_in_stdout(tmp_path
     assert "/300" not in quiet and "300 of 300 answers graded" in quiet
 
 
-def test_fail_under_and_the_summary_list_the_weak_answers(tmp_path):
+def test_fail_under_and_the_summary_list_the_weak_answers(run_coach, tmp_path):
     result = run_coach("critique", "--offline", "--fail-under", "100", "examples")
     assert result.returncode == 1
     assert "below 100:" in result.stdout

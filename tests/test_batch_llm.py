@@ -20,7 +20,7 @@ import pytest
 from bench.grounded_reply import answer_of, grounded_review
 from coach.cache import Cache
 from coach.llm.client import UNREACHABLE_AFTER
-from tests.conftest import REPO, run_coach
+from tests.conftest import REPO
 from tests.openai_server import OpenAIServer, Step, completion, error, reply
 
 
@@ -45,7 +45,7 @@ def _answers_cached(cache: Path) -> int:
         return store.info().entries
 
 
-def test_concurrent_batch_keeps_order_and_labels_failed_calls(tmp_path):
+def test_concurrent_batch_keeps_order_and_labels_failed_calls(run_coach, tmp_path):
     path = _answers(tmp_path, 12)
 
     def respond(body):
@@ -66,7 +66,7 @@ def test_concurrent_batch_keeps_order_and_labels_failed_calls(tmp_path):
     assert _answers_cached(tmp_path / "c") == 10
 
 
-def test_jobs_is_the_number_of_requests_in_flight_however_many_threads_grade(tmp_path):
+def test_jobs_is_the_number_of_requests_in_flight_however_many_threads_grade(run_coach, tmp_path):
     path = _answers(tmp_path, 12)
     lock, active, peak = threading.Lock(), [0], [0]
 
@@ -87,7 +87,7 @@ def test_jobs_is_the_number_of_requests_in_flight_however_many_threads_grade(tmp
     assert peak[0] == 3
 
 
-def test_no_fallback_turns_a_failed_call_into_an_error_entry_and_exit_1(tmp_path):
+def test_no_fallback_turns_a_failed_call_into_an_error_entry_and_exit_1(run_coach, tmp_path):
     path = _answers(tmp_path, 4)
 
     def respond(body):
@@ -101,7 +101,7 @@ def test_no_fallback_turns_a_failed_call_into_an_error_entry_and_exit_1(tmp_path
     assert payload[2]["source"] == f"{path}#a02" and "LLM engine failed" in payload[2]["error"]
 
 
-def test_second_run_sends_no_requests_and_marks_results_cached(tmp_path):
+def test_second_run_sends_no_requests_and_marks_results_cached(run_coach, tmp_path):
     path = _answers(tmp_path, 6)
     with OpenAIServer(default=lambda body: reply(grounded_review(body))) as server:
         first = run_coach("critique", "-j", "3", "--format", "json", str(path), env=_env(server, tmp_path / "c"))
@@ -117,7 +117,7 @@ def test_second_run_sends_no_requests_and_marks_results_cached(tmp_path):
     assert [c["cached"] for c in json.loads(uncached.stdout)] == [False] * 6
 
 
-def test_changing_a_prompt_template_or_the_model_misses_the_cache(tmp_path):
+def test_changing_a_prompt_template_or_the_model_misses_the_cache(run_coach, tmp_path):
     path = _answers(tmp_path, 2)
     prompts = tmp_path / "prompts"
     shutil.copytree(REPO / "prompts", prompts)
@@ -137,7 +137,7 @@ def test_changing_a_prompt_template_or_the_model_misses_the_cache(tmp_path):
         assert server.count == 6
 
 
-def test_the_api_key_never_reaches_the_cache_and_does_not_change_its_key(tmp_path):
+def test_the_api_key_never_reaches_the_cache_and_does_not_change_its_key(run_coach, tmp_path):
     path = _answers(tmp_path, 1)
     with OpenAIServer(default=lambda body: reply(grounded_review(body))) as server:
         env = _env(server, tmp_path / "c")
@@ -148,7 +148,7 @@ def test_the_api_key_never_reaches_the_cache_and_does_not_change_its_key(tmp_pat
         assert b"sk-secret" not in file.read_bytes()
 
 
-def test_a_killed_run_resumes_with_only_what_is_missing(tmp_path):
+def test_a_killed_run_resumes_with_only_what_is_missing(run_coach, tmp_path):
     path = _answers(tmp_path, 12)
     cache = tmp_path / "c"
     with OpenAIServer(default=lambda body: reply(grounded_review(body), delay=0.3)) as server:
@@ -192,7 +192,7 @@ def _child_env(extra: dict) -> dict:
 
 
 @pytest.mark.parametrize("no_cache", [False, True])
-def test_offline_batches_do_not_touch_the_cache(tmp_path, no_cache):
+def test_offline_batches_do_not_touch_the_cache(run_coach, tmp_path, no_cache):
     path = _answers(tmp_path, 2)
     flags = ["--no-cache"] if no_cache else []
     result = run_coach("critique", "--offline", *flags, str(path), env={"COACH_CACHE_DIR": str(tmp_path / "c")})
@@ -200,7 +200,7 @@ def test_offline_batches_do_not_touch_the_cache(tmp_path, no_cache):
     assert not (tmp_path / "c").exists()
 
 
-def test_an_unusable_cache_is_a_warning_and_the_batch_still_runs(tmp_path):
+def test_an_unusable_cache_is_a_warning_and_the_batch_still_runs(run_coach, tmp_path):
     path = _answers(tmp_path, 2)
     cache = tmp_path / "c"
     cache.mkdir()

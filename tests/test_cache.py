@@ -8,7 +8,6 @@ from pathlib import Path
 from coach import engine, offline
 from coach.cache import FILE_NAME, Cache, cache_dir, key
 from coach.models import Answer
-from tests.conftest import run_coach
 
 ANSWER = Answer(text="I cut the build time from 40 to 12 minutes by caching dependencies.", question="Q?", role="dev", source="a.txt")
 FINGERPRINT = {"engine": "llm", "model": "m", "base_url": "http://127.0.0.1:1/v1"}
@@ -68,7 +67,7 @@ def test_cache_folder_is_the_platform_user_cache_unless_overridden(monkeypatch, 
     assert cache_dir() == tmp_path / "xdg" / "coach"
 
 
-def test_cache_info_and_clear_commands(tmp_path):
+def test_cache_info_and_clear_commands(run_coach, tmp_path):
     env = {"COACH_CACHE_DIR": str(tmp_path)}
     empty = run_coach("cache", "info", env=env)
     assert empty.returncode == 0 and "empty" in empty.stdout
@@ -82,7 +81,7 @@ def test_cache_info_and_clear_commands(tmp_path):
     assert "0 critiques" in run_coach("cache", "info", env=env).stdout
 
 
-def test_a_corrupt_cache_file_is_one_line_error_not_a_traceback(tmp_path):
+def test_a_corrupt_cache_file_is_one_line_error_not_a_traceback(run_coach, tmp_path):
     (tmp_path / FILE_NAME).write_bytes(b"this is not a database" * 100)
     result = run_coach("cache", "info", env={"COACH_CACHE_DIR": str(tmp_path)})
     assert result.returncode == 1 and "Traceback" not in result.stderr

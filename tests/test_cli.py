@@ -14,7 +14,7 @@ import pytest
 
 from coach import offline
 from coach.models import Answer
-from tests.conftest import EXAMPLES, REPO, run_coach
+from tests.conftest import EXAMPLES, REPO, run_coach_child
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 ANSI = re.compile(r"\x1b\[")
@@ -23,7 +23,7 @@ VAGUE = str(EXAMPLES / "vague-we.txt")
 NEGATIVE = str(EXAMPLES / "negative-boss.txt")
 
 
-def _score(path: str) -> int:
+def _score(run_coach, path: str) -> int:
     result = run_coach("critique", "--format", "json", path)
     assert result.returncode == EXIT_OK, result.stderr
     return json.loads(result.stdout)["score"]
@@ -32,7 +32,7 @@ def _score(path: str) -> int:
 # --- text output ----------------------------------------------------------------------------
 
 
-def test_text_output_has_score_star_table_evidence_suggestions_and_verdict():
+def test_text_output_has_score_star_table_evidence_suggestions_and_verdict(run_coach):
     result = run_coach("critique", VAGUE)
     assert result.returncode == EXIT_OK, result.stderr
     out = result.stdout
@@ -49,24 +49,24 @@ def test_text_output_has_score_star_table_evidence_suggestions_and_verdict():
     assert re.search(r"^Verdict: \S", out, re.MULTILINE)
 
 
-def test_text_output_quotes_the_negative_sentence():
+def test_text_output_quotes_the_negative_sentence(run_coach):
     out = run_coach("critique", NEGATIVE).stdout
     assert "negativity" in out
     assert "He was incompetent and took credit for everything our team did" in out
 
 
-def test_text_output_shows_question_from_front_matter():
+def test_text_output_shows_question_from_front_matter(run_coach):
     out = run_coach("critique", str(EXAMPLES / "no-result.md")).stdout
     assert "Describe a time you had to learn something quickly." in out
 
 
-def test_question_and_role_flags_reach_the_output():
+def test_question_and_role_flags_reach_the_output(run_coach):
     result = run_coach("critique", "--format", "json", "--question", "Why us?", "--role", "barista", VAGUE)
     payload = json.loads(result.stdout)
     assert (payload["question"], payload["role"]) == ("Why us?", "barista")
 
 
-def test_non_tty_output_has_no_colour():
+def test_non_tty_output_has_no_colour(run_coach):
     result = run_coach("critique", STRONG)
     assert result.returncode == EXIT_OK
     assert not ANSI.search(result.stdout + result.stderr)
@@ -113,32 +113,32 @@ def test_no_color_turns_colour_off_in_a_terminal(value):
 # --- JSON -----------------------------------------------------------------------------------
 
 
-def test_json_is_one_object_for_one_answer():
+def test_json_is_one_object_for_one_answer(run_coach):
     payload = json.loads(run_coach("critique", "--format", "json", STRONG).stdout)
     assert isinstance(payload, dict)
     assert payload["source"].startswith(STRONG)
 
 
-def test_json_is_one_object_for_stdin():
+def test_json_is_one_object_for_stdin(run_coach):
     text = (EXAMPLES / "vague-we.txt").read_text(encoding="utf-8")
     payload = json.loads(run_coach("critique", "--format", "json", "-", stdin=text).stdout)
     assert isinstance(payload, dict) and payload["source"] == "-"
 
 
-def test_json_is_a_list_for_several_answers():
+def test_json_is_a_list_for_several_answers(run_coach):
     result = run_coach("critique", "--format", "json", STRONG, VAGUE)
     payload = json.loads(result.stdout)
     assert isinstance(payload, list) and len(payload) == 2
     assert payload[0]["source"].startswith(STRONG) and payload[1]["source"] == VAGUE
 
 
-def test_json_is_a_list_for_a_folder_even_with_one_answer(tmp_path):
+def test_json_is_a_list_for_a_folder_even_with_one_answer(run_coach, tmp_path):
     (tmp_path / "only.txt").write_text((EXAMPLES / "vague-we.txt").read_text(encoding="utf-8"), encoding="utf-8")
     payload = json.loads(run_coach("critique", "--format", "json", str(tmp_path)).stdout)
     assert isinstance(payload, list) and len(payload) == 1
 
 
-def test_json_is_the_same_as_the_engine_gives():
+def test_json_is_the_same_as_the_engine_gives(run_coach):
     """The CLI adds nothing and loses nothing between the engine and the JSON."""
     text = (EXAMPLES / "vague-we.txt").read_text(encoding="utf-8").strip("\r\n")
     expected = offline.critique(Answer(text=text, source=VAGUE)).model_dump(mode="json")
@@ -151,7 +151,7 @@ def test_json_is_the_same_as_the_engine_gives():
 # --- batches --------------------------------------------------------------------------------
 
 
-def test_one_bad_file_does_not_lose_the_others(tmp_path):
+def test_one_bad_file_does_not_lose_the_others(run_coach, tmp_path):
     missing = str(tmp_path / "missing.txt")
     binary = tmp_path / "binary.txt"
     binary.write_bytes(b"\x00\x01\x02")
@@ -169,20 +169,20 @@ def test_one_bad_file_does_not_lose_the_others(tmp_path):
     assert missing in lines[0] and str(binary) in lines[1]
 
 
-def test_one_bad_file_in_text_output_still_shows_the_others(tmp_path):
+def test_one_bad_file_in_text_output_still_shows_the_others(run_coach, tmp_path):
     result = run_coach("critique", "--offline", STRONG, str(tmp_path / "missing.txt"))
     assert result.returncode == EXIT_FAILED
     assert "score" in result.stdout and "missing.txt" in result.stdout
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_batch_error_line_names_the_file_once(tmp_path):
+def test_batch_error_line_names_the_file_once(run_coach, tmp_path):
     missing = str(tmp_path / "missing.txt")
     result = run_coach("critique", "--offline", STRONG, missing)
     assert result.stderr.count(missing) == 1, result.stderr
 
 
-def test_empty_folder_in_a_batch_does_not_lose_the_others(tmp_path):
+def test_empty_folder_in_a_batch_does_not_lose_the_others(run_coach, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     result = run_coach("critique", "--format", "json", STRONG, str(empty))
@@ -195,8 +195,8 @@ def test_empty_folder_in_a_batch_does_not_lose_the_others(tmp_path):
 # --- --fail-under ---------------------------------------------------------------------------
 
 
-def test_fail_under_exits_1_when_a_score_is_below():
-    score = _score(VAGUE)
+def test_fail_under_exits_1_when_a_score_is_below(run_coach):
+    score = _score(run_coach, VAGUE)
     assert score < 100
     result = run_coach("critique", "--fail-under", str(score + 1), VAGUE)
     assert result.returncode == EXIT_FAILED
@@ -204,14 +204,14 @@ def test_fail_under_exits_1_when_a_score_is_below():
     assert "score" in result.stdout  # the critique is still shown
 
 
-def test_fail_under_exits_0_at_or_below_the_score():
-    score = _score(VAGUE)
+def test_fail_under_exits_0_at_or_below_the_score(run_coach):
+    score = _score(run_coach, VAGUE)
     assert run_coach("critique", "--fail-under", str(score), VAGUE).returncode == EXIT_OK
     assert run_coach("critique", "--fail-under", "0", VAGUE).returncode == EXIT_OK
 
 
-def test_fail_under_looks_at_every_answer_in_a_batch():
-    strong, vague = _score(STRONG), _score(VAGUE)
+def test_fail_under_looks_at_every_answer_in_a_batch(run_coach):
+    strong, vague = _score(run_coach, STRONG), _score(run_coach, VAGUE)
     assert strong > vague
     threshold = str(vague + 1)
     assert run_coach("critique", "--fail-under", threshold, STRONG, VAGUE).returncode == EXIT_FAILED
@@ -234,7 +234,7 @@ def test_fail_under_looks_at_every_answer_in_a_batch():
     ],
     ids=["no-path", "bad-format", "fail-under-range", "fail-under-type", "unknown-option", "unknown-command", "eval-no-file"],
 )
-def test_usage_errors_exit_2(args):
+def test_usage_errors_exit_2(run_coach, args):
     result = run_coach(*args)
     assert result.returncode == EXIT_USAGE, result.stderr
     assert "Traceback" not in result.stderr
@@ -242,7 +242,7 @@ def test_usage_errors_exit_2(args):
     assert result.stdout == ""
 
 
-def test_help_and_version_exit_0():
+def test_help_and_version_exit_0(run_coach):
     assert "critique" in run_coach("--help").stdout
     assert "--fail-under" in run_coach("critique", "--help").stdout
     version = run_coach("--version")
@@ -312,7 +312,7 @@ def _write_eval(tmp_path, rows=_EVAL_ROWS):
     return path
 
 
-def test_eval_prints_precision_recall_f1_support_per_label_and_auc(tmp_path):
+def test_eval_prints_precision_recall_f1_support_per_label_and_auc(run_coach, tmp_path):
     result = run_coach("eval", str(_write_eval(tmp_path)))
     assert result.returncode == EXIT_OK, result.stderr
     out = result.stdout
@@ -322,7 +322,7 @@ def test_eval_prints_precision_recall_f1_support_per_label_and_auc(tmp_path):
         assert re.search(rf"^{label}\s+\d\.\d{{3}}\s+\d\.\d{{3}}\s+\d\.\d{{3}}\s+\d+\s*$", out, re.MULTILINE), label
 
 
-def test_eval_json_matches_the_engine(tmp_path):
+def test_eval_json_matches_the_engine(run_coach, tmp_path):
     result = run_coach("eval", "--format", "json", str(_write_eval(tmp_path)))
     assert result.returncode == EXIT_OK, result.stderr
     report = json.loads(result.stdout)
@@ -354,7 +354,7 @@ def test_eval_json_matches_the_engine(tmp_path):
     assert auc["auc"] == 1.0
 
 
-def test_eval_without_good_and_bad_reports_no_auc(tmp_path):
+def test_eval_without_good_and_bad_reports_no_auc(run_coach, tmp_path):
     rows = [dict(row, source_label=None) for row in _EVAL_ROWS]
     report = json.loads(run_coach("eval", "--format", "json", str(_write_eval(tmp_path, rows))).stdout)
     assert report["score_auc"]["auc"] is None
@@ -373,7 +373,7 @@ def test_eval_without_good_and_bad_reports_no_auc(tmp_path):
     ],
     ids=["truncated", "second-line", "no-answer", "not-object", "labels-not-object", "empty", "blank"],
 )
-def test_malformed_eval_file_is_one_line_error(tmp_path, content, mention):
+def test_malformed_eval_file_is_one_line_error(run_coach, tmp_path, content, mention):
     path = tmp_path / "bad.jsonl"
     path.write_text(content, encoding="utf-8")
     result = run_coach("eval", str(path))
@@ -383,13 +383,13 @@ def test_malformed_eval_file_is_one_line_error(tmp_path, content, mention):
     assert len(lines) == 1 and "bad.jsonl" in lines[0] and mention in lines[0], result.stderr
 
 
-def test_eval_missing_file_is_one_line_error(tmp_path):
+def test_eval_missing_file_is_one_line_error(run_coach, tmp_path):
     result = run_coach("eval", str(tmp_path / "none.jsonl"))
     assert result.returncode == EXIT_USAGE
     assert len(result.stderr.splitlines()) == 1 and "none.jsonl" in result.stderr
 
 
-def test_eval_binary_file_is_one_line_error(tmp_path):
+def test_eval_binary_file_is_one_line_error(run_coach, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b"\xff\xfe\x00\x01\x80\x81")
     result = run_coach("eval", str(path))
@@ -397,7 +397,7 @@ def test_eval_binary_file_is_one_line_error(tmp_path):
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
-def test_offline_by_default_says_why_once_on_stderr(tmp_path):
+def test_offline_by_default_says_why_once_on_stderr(run_coach, tmp_path):
     """Without an endpoint the offline engine is used, and the run says so, once."""
     result = run_coach("critique", "--format", "json", str(EXAMPLES / "vague-we.txt"), str(EXAMPLES / "rambling.txt"))
     assert result.returncode == 0, result.stderr
@@ -460,6 +460,7 @@ def test_readme_starts_with_a_venv_the_python_version_and_the_two_commands():
 
 
 def test_shell_completion_is_offered_by_click(tmp_path):
+    # click answers a completion request at interpreter level (it exits): a child process.
     env = {"_COACH_COMPLETE": "bash_source"}
-    result = run_coach(env=env)
+    result = run_coach_child(env=env)
     assert result.returncode == 0 and "complete" in result.stdout and "coach" in result.stdout

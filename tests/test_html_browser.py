@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import EXAMPLES, run_coach
+from tests.conftest import EXAMPLES, run_coach_child
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -71,7 +71,7 @@ class _Page(HTMLParser):
 def report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     out = folder / "report.html"
-    result = run_coach("critique", "--offline", "-o", str(out), "examples")
+    result = run_coach_child("critique", "--offline", "-o", str(out), "examples")
     assert result.returncode == 0, result.stderr
     scores = [int(m) for m in re.findall(r'class="num score" data-value="(\d+)"', out.read_text(encoding="utf-8"))]
     return out, scores
@@ -108,7 +108,7 @@ def test_rendered_page_paints_a_screenshot(report, tmp_path):
     assert len(data) > 50_000  # text, colours and the chart; a page saying only "hello" is about 12 KB
 
 
-def test_the_progress_page_renders_its_chart_and_tables(tmp_path):
+def test_the_progress_page_renders_its_chart_and_tables(run_coach, tmp_path):
     env = {"COACH_DATA_DIR": str(tmp_path / "data")}
     for text in ("I am a hard worker.", "Last spring I rebuilt the van rota. Overtime fell by a third within a month."):
         done = run_coach("practice", "--question", "Tell me about a process you improved.", "--offline", stdin=text, env=env)

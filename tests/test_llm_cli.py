@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, run_coach
+from conftest import REPO
 from llm_replies import STRONG_PATH, strong_review
 from openai_server import OpenAIServer, error, reply
 
@@ -26,13 +26,13 @@ def env_for(server: OpenAIServer, **extra: str) -> dict:
     return {"OPENAI_BASE_URL": server.url, **extra}
 
 
-def test_without_an_endpoint_the_offline_engine_runs_and_sends_nothing():
+def test_without_an_endpoint_the_offline_engine_runs_and_sends_nothing(run_coach):
     result = run_coach("critique", "--format", "json", STRONG)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["engine"] == "offline"
 
 
-def test_with_a_base_url_the_llm_engine_grades(server):
+def test_with_a_base_url_the_llm_engine_grades(run_coach, server):
     server.script(reply(strong_review()))
     result = run_coach("critique", "--format", "json", "--no-cache", STRONG, env=env_for(server, COACH_MODEL="env-model"))
     assert result.returncode == 0, result.stderr
@@ -45,14 +45,14 @@ def test_with_a_base_url_the_llm_engine_grades(server):
     assert result.stderr == f"coach: note: sending answers to {host} (model env-model); --offline keeps them on this machine\n"
 
 
-def test_model_flag_beats_the_environment(server):
+def test_model_flag_beats_the_environment(run_coach, server):
     server.script(reply(strong_review()))
     result = run_coach("critique", "--format", "json", "--model", "flag-model", STRONG, env=env_for(server, COACH_MODEL="env-model"))
     assert json.loads(result.stdout)["model"] == "flag-model"
     assert server.requests[0]["model"] == "flag-model"
 
 
-def test_a_failure_falls_back_with_one_notice_on_stderr(server):
+def test_a_failure_falls_back_with_one_notice_on_stderr(run_coach, server):
     server.default = error(500, "boom", retry_after=QUICK)
     result = run_coach("critique", "--format", "json", "--max-retries", "1", STRONG, env=env_for(server))
     assert result.returncode == 0, result.stderr
@@ -64,13 +64,13 @@ def test_a_failure_falls_back_with_one_notice_on_stderr(server):
     assert server.count == 2
 
 
-def test_the_text_report_says_it_fell_back(server):
+def test_the_text_report_says_it_fell_back(run_coach, server):
     server.default = error(503, "down", retry_after=QUICK)
     result = run_coach("critique", "--max-retries", "0", STRONG, env=env_for(server))
     assert "fell back to offline" in result.stdout and "HTTP 503" in result.stdout
 
 
-def test_no_fallback_exits_1_with_one_line(server):
+def test_no_fallback_exits_1_with_one_line(run_coach, server):
     server.default = error(500, "boom", retry_after=QUICK)
     # --quiet hides where answers go, never an error.
     result = run_coach("critique", "--no-fallback", "--quiet", "--max-retries", "0", STRONG, env=env_for(server))
@@ -79,7 +79,7 @@ def test_no_fallback_exits_1_with_one_line(server):
     assert len(result.stderr.splitlines()) == 1 and "HTTP 500" in result.stderr
 
 
-def test_timeout_flag_bounds_a_hanging_server(server):
+def test_timeout_flag_bounds_a_hanging_server(run_coach, server):
     from openai_server import hang
 
     server.default = hang()
@@ -88,7 +88,7 @@ def test_timeout_flag_bounds_a_hanging_server(server):
     assert "timed out" in json.loads(result.stdout)["fallback_reason"]
 
 
-def test_dry_run_prints_the_messages_and_sends_nothing(server):
+def test_dry_run_prints_the_messages_and_sends_nothing(run_coach, server):
     result = run_coach("critique", "--dry-run", STRONG, env=env_for(server))
     assert result.returncode == 0, result.stderr
     request = json.loads(result.stdout)
@@ -97,12 +97,12 @@ def test_dry_run_prints_the_messages_and_sends_nothing(server):
     assert server.count == 0
 
 
-def test_dry_run_works_without_any_endpoint():
+def test_dry_run_works_without_any_endpoint(run_coach):
     result = run_coach("critique", "--dry-run", STRONG)
     assert result.returncode == 0 and json.loads(result.stdout)["messages"]
 
 
-def test_redact_removes_an_email_and_a_phone_number_from_what_would_be_sent(tmp_path, server):
+def test_redact_removes_an_email_and_a_phone_number_from_what_would_be_sent(run_coach, tmp_path, server):
     answer = tmp_path / "private.txt"
     answer.write_text(
         "At my last job I handled a complaint from jo.smith@corp.example (phone +44 7700 900123). "
@@ -120,7 +120,7 @@ def test_redact_removes_an_email_and_a_phone_number_from_what_would_be_sent(tmp_
     assert "jo.smith@corp.example" not in sent and "7700 900123" not in sent and "[EMAIL_1]" in sent
 
 
-def test_custom_prompts_dir_is_used(tmp_path, server):
+def test_custom_prompts_dir_is_used(run_coach, tmp_path, server):
     custom = tmp_path / "my-prompts"
     shutil.copytree(REPO / "prompts", custom)
     (custom / "system.j2").write_text("HOUSE RULES: grade kindly but honestly.", encoding="utf-8")
@@ -128,7 +128,7 @@ def test_custom_prompts_dir_is_used(tmp_path, server):
     assert json.loads(result.stdout)["messages"][0]["content"] == "HOUSE RULES: grade kindly but honestly."
 
 
-def test_a_prompts_dir_without_templates_is_a_one_line_usage_error(tmp_path, server):
+def test_a_prompts_dir_without_templates_is_a_one_line_usage_error(run_coach, tmp_path, server):
     result = run_coach("critique", "--prompts", str(tmp_path), STRONG, env=env_for(server))
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "missing prompt file" in result.stderr
@@ -151,7 +151,7 @@ def test_the_offline_path_never_imports_the_sdk_or_jinja(tmp_path):
     assert heavy == []
 
 
-def test_a_template_that_does_not_render_is_a_one_line_usage_error(tmp_path, server):
+def test_a_template_that_does_not_render_is_a_one_line_usage_error(run_coach, tmp_path, server):
     custom = tmp_path / "broken"
     shutil.copytree(REPO / "prompts", custom)
     (custom / "user.j2").write_text("{{ answer }} {{ candidate_name }}", encoding="utf-8")

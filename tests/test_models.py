@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from coach import offline
 from coach.models import SCHEMA_VERSION, Answer, Critique, InputError, Span
 from coach.readers import read_answer
-from tests.conftest import EXAMPLES, run_coach
+from tests.conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".md"))
 STAR_PARTS = ("situation", "task", "action", "result")
@@ -101,7 +101,7 @@ def test_every_span_of_every_example_critique_is_exact(path):
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
-def test_spans_in_the_cli_json_are_exact(path):
+def test_spans_in_the_cli_json_are_exact(run_coach, path):
     """What a consumer of the JSON sees: offsets into the answer as coach read it."""
     answer = read_answer(str(path))
     result = run_coach("critique", "--offline", "--format", "json", str(path))
@@ -185,7 +185,7 @@ def _assert_contract(payload: dict) -> None:
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
-def test_cli_json_keeps_the_contract(path):
+def test_cli_json_keeps_the_contract(run_coach, path):
     result = run_coach("critique", "--offline", "--format", "json", str(path))
     assert result.returncode == 0, result.stderr
     _assert_contract(json.loads(result.stdout))
@@ -203,7 +203,7 @@ def test_offline_critique_fills_the_contract_from_the_answer():
     assert payload["metrics"]["words"] == len(answer.text.split())
 
 
-def test_front_matter_fills_question_and_role_in_json():
+def test_front_matter_fills_question_and_role_in_json(run_coach):
     result = run_coach("critique", "--offline", "--format", "json", str(EXAMPLES / "no-result.md"))
     payload = json.loads(result.stdout)
     assert payload["question"] == "Describe a time you had to learn something quickly."

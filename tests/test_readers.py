@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from coach.readers import MAX_ANSWER_BYTES, UnreadableInput, read_answer
-from tests.conftest import REPO, run_coach
+from tests.conftest import REPO
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -53,19 +53,19 @@ def _write(tmp_path, name: str, content: str | bytes):
 # --- refusals, through the CLI --------------------------------------------------------------
 
 
-def test_missing_file(tmp_path):
+def test_missing_file(run_coach, tmp_path):
     result = run_coach("critique", str(tmp_path / "nope.txt"))
     _assert_one_line_error(result, EXIT_USAGE, "nope.txt")
     assert result.stdout == ""
 
 
-def test_folder_with_no_answers(tmp_path):
+def test_folder_with_no_answers(run_coach, tmp_path):
     (tmp_path / "notes.rst").write_text(ANSWER, encoding="utf-8")
     result = run_coach("critique", str(tmp_path))
     _assert_one_line_error(result, EXIT_USAGE, str(tmp_path))
 
 
-def test_empty_folder(tmp_path):
+def test_empty_folder(run_coach, tmp_path):
     result = run_coach("critique", str(tmp_path))
     _assert_one_line_error(result, EXIT_USAGE)
 
@@ -75,23 +75,23 @@ def test_empty_folder(tmp_path):
     [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", b"I led the\x00 project\x00"],
     ids=["png-header", "nul-bytes"],
 )
-def test_binary_file(tmp_path, content):
+def test_binary_file(run_coach, tmp_path, content):
     result = run_coach("critique", str(_write(tmp_path, "answer.txt", content)))
     _assert_one_line_error(result, EXIT_USAGE, "answer.txt", "binary")
 
 
 @pytest.mark.parametrize("content", ["", "   ", "\n\n\t \r\n", "\ufeff  \n"], ids=["empty", "spaces", "blank-lines", "bom-only"])
-def test_empty_or_whitespace_only(tmp_path, content):
+def test_empty_or_whitespace_only(run_coach, tmp_path, content):
     result = run_coach("critique", str(_write(tmp_path, "answer.txt", content)))
     _assert_one_line_error(result, EXIT_USAGE, "answer.txt", "empty")
 
 
-def test_markdown_with_only_front_matter_is_empty(tmp_path):
+def test_markdown_with_only_front_matter_is_empty(run_coach, tmp_path):
     path = _write(tmp_path, "answer.md", "---\nquestion: Tell me about a conflict.\n---\n\n")
     _assert_one_line_error(run_coach("critique", str(path)), EXIT_USAGE, "answer.md", "empty")
 
 
-def test_file_over_the_size_bound(tmp_path):
+def test_file_over_the_size_bound(run_coach, tmp_path):
     sentence = "I fixed the build. "
     text = sentence * (MAX_ANSWER_BYTES // len(sentence) + 1)
     assert len(text.encode()) > MAX_ANSWER_BYTES
@@ -99,7 +99,7 @@ def test_file_over_the_size_bound(tmp_path):
     _assert_one_line_error(result, EXIT_USAGE, "long.txt", f"{MAX_ANSWER_BYTES // 1024} KiB")
 
 
-def test_file_at_the_size_bound_is_still_graded(tmp_path):
+def test_file_at_the_size_bound_is_still_graded(run_coach, tmp_path):
     sentence = "I fixed the build. "
     text = (sentence * (MAX_ANSWER_BYTES // len(sentence) + 1))[:MAX_ANSWER_BYTES]
     result = run_coach("critique", "--format", "json", str(_write(tmp_path, "long.txt", text)))
@@ -108,7 +108,7 @@ def test_file_at_the_size_bound_is_still_graded(tmp_path):
     assert payload["checks"]["rambling"]["flagged"] is True  # thousands of words is rambling
 
 
-def test_stdin_over_the_size_bound():
+def test_stdin_over_the_size_bound(run_coach):
     result = run_coach("critique", "-", stdin="I fixed the build. " * (MAX_ANSWER_BYTES // 10))
     _assert_one_line_error(result, EXIT_USAGE, "KiB")
 
@@ -123,25 +123,25 @@ def test_stdin_over_the_size_bound():
     ],
     ids=["unclosed-list", "unterminated-quote", "bad-mapping", "tab"],
 )
-def test_unparseable_front_matter(tmp_path, front_matter):
+def test_unparseable_front_matter(run_coach, tmp_path, front_matter):
     path = _write(tmp_path, "answer.md", f"---\n{front_matter}---\n{ANSWER}\n")
     _assert_one_line_error(run_coach("critique", str(path)), EXIT_USAGE, "answer.md", "front matter")
 
 
-def test_front_matter_that_is_not_key_value(tmp_path):
+def test_front_matter_that_is_not_key_value(run_coach, tmp_path):
     path = _write(tmp_path, "answer.md", f"---\n- just\n- a list\n---\n{ANSWER}\n")
     _assert_one_line_error(run_coach("critique", str(path)), EXIT_USAGE, "answer.md", "front matter")
 
 
-def test_empty_stdin():
+def test_empty_stdin(run_coach):
     _assert_one_line_error(run_coach("critique", "-", stdin=""), EXIT_USAGE, "empty")
 
 
-def test_whitespace_stdin():
+def test_whitespace_stdin(run_coach):
     _assert_one_line_error(run_coach("critique", "-", stdin=" \n\t\n"), EXIT_USAGE, "empty")
 
 
-def test_folder_answers_are_graded_in_sorted_order(tmp_path):
+def test_folder_answers_are_graded_in_sorted_order(run_coach, tmp_path):
     _write(tmp_path, "b.txt", ANSWER)
     _write(tmp_path, "a.md", ANSWER)
     result = run_coach("critique", "--format", "json", str(tmp_path))
@@ -154,7 +154,7 @@ def test_folder_answers_are_graded_in_sorted_order(tmp_path):
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
-def test_legacy_encoding_is_detected_and_graded(tmp_path, encoding):
+def test_legacy_encoding_is_detected_and_graded(run_coach, tmp_path, encoding):
     path = _write(tmp_path, "answer.txt", ACCENTED.encode(encoding))
     assert read_answer(str(path)).text == ACCENTED
     result = run_coach("critique", "--offline", "--format", "json", str(path))
@@ -179,7 +179,7 @@ def test_cp1252_with_dash_and_euro_keeps_its_accents(tmp_path):
     assert read_answer(str(path)).text == text
 
 
-def test_utf8_with_bom_is_graded_without_the_bom(tmp_path):
+def test_utf8_with_bom_is_graded_without_the_bom(run_coach, tmp_path):
     path = _write(tmp_path, "answer.txt", b"\xef\xbb\xbf" + ANSWER.encode("utf-8"))
     answer = read_answer(str(path))
     assert answer.text == ANSWER
@@ -235,7 +235,7 @@ def test_txt_file_without_front_matter_is_the_whole_answer(tmp_path):
     assert answer.text == text and answer.question is None
 
 
-def test_stdin_is_graded():
+def test_stdin_is_graded(run_coach):
     result = run_coach("critique", "--format", "json", "-", stdin=ANSWER)
     assert result.returncode == EXIT_OK, result.stderr
     payload = json.loads(result.stdout)

@@ -13,7 +13,7 @@ from coach.models import Answer, Critique, InputError
 from coach.render import csv as csv_render
 from coach.render import jsonl, markdown
 from coach.summary import SummaryBuilder
-from tests.conftest import EXAMPLES, run_coach
+from tests.conftest import EXAMPLES
 
 NEGATIVE = (EXAMPLES / "negative-boss.txt").read_text(encoding="utf-8").strip()
 STRONG_TEXT = "I led the migration of 40 services and we cut hosting costs by 30% within two months."
@@ -98,7 +98,7 @@ def test_markdown_escapes_candidate_html():
         ("out.html", lambda text: [s for s in ("negative-boss.txt", "vague-we.txt") if f"<h3>examples/{s}" in text]),
     ],
 )
-def test_output_file_format_follows_its_extension(tmp_path, name, check):
+def test_output_file_format_follows_its_extension(run_coach, tmp_path, name, check):
     out = tmp_path / name
     args = ("critique", "--offline", "-o", str(out), "examples/negative-boss.txt", "examples/vague-we.txt")
     result = run_coach(*args)
@@ -109,21 +109,21 @@ def test_output_file_format_follows_its_extension(tmp_path, name, check):
     assert "2 of 2 answers graded" in result.stdout
 
 
-def test_unknown_output_extension_needs_format(tmp_path):
+def test_unknown_output_extension_needs_format(run_coach, tmp_path):
     result = run_coach("critique", "--offline", "-o", str(tmp_path / "out.xyz"), "examples/vague-we.txt")
     assert result.returncode == 2 and "use --format" in result.stderr
     result = run_coach("critique", "--offline", "--format", "jsonl", "-o", str(tmp_path / "out.xyz"), "examples/vague-we.txt")
     assert result.returncode == 0 and json.loads((tmp_path / "out.xyz").read_text())["source"] == "examples/vague-we.txt"
 
 
-def test_machine_formats_on_stdout_carry_no_summary_or_progress():
+def test_machine_formats_on_stdout_carry_no_summary_or_progress(run_coach):
     result = run_coach("critique", "--offline", "--format", "jsonl", "examples")
     assert result.returncode == 0
     assert all(json.loads(line)["score"] >= 0 for line in result.stdout.splitlines())
     assert result.stderr == ""
 
 
-def test_text_batch_ends_with_the_summary():
+def test_text_batch_ends_with_the_summary(run_coach):
     result = run_coach("critique", "--offline", "examples")
     assert result.returncode == 0
     tail = result.stdout.split("Batch summary\n", 1)[1]

@@ -7,7 +7,6 @@ import json
 from coach.models import Answer, InputError
 from coach.readers import read_answers
 from coach.tabular import count_rows, read_rows
-from tests.conftest import run_coach
 
 GOOD = "I led the migration of 40 services and we cut hosting costs by 30% in two months."
 
@@ -142,7 +141,7 @@ def test_count_rows_is_what_the_progress_bar_expects(tmp_path):
     assert count_rows(str(csv_path)) == 2
 
 
-def test_cli_grades_the_good_rows_and_reports_the_bad_ones(tmp_path):
+def test_cli_grades_the_good_rows_and_reports_the_bad_ones(run_coach, tmp_path):
     path = _jsonl(tmp_path / "a.jsonl", {"id": "one", "answer": GOOD}, "{broken", {"id": "three", "answer": GOOD})
     result = run_coach("critique", "--offline", "--format", "json", path)
     assert result.returncode == 1
