@@ -1,4 +1,6 @@
-"""Relevance: an answer too short to say anything, or one that dodges the question."""
+"""Relevance: an answer too short to say anything, one that dodges the question, or one that
+misses what its kind of question asks for (weakness here; why leaving, a failure, tell me about
+yourself in coach/checks/question_types.py)."""
 
 from __future__ import annotations
 
@@ -38,19 +40,27 @@ def run(document: Document) -> Outcome:
                 suggestion="Prepare one real example for this question; a small one beats none.",
             )
         )
-    outcome.findings += _weakness_findings(document, dodge is not None)
-    outcome.flagged = bool(outcome.findings)
+    if dodge is None:
+        outcome.findings += _type_findings(document)
+    # Credits (info: what the answer does right, quoted) are not something to flag.
+    outcome.flagged = any(f.severity != "info" for f in outcome.findings)
     return outcome
 
 
-def _weakness_findings(document: Document, dodged: bool) -> list[Finding]:
+def _type_findings(document: Document) -> list[Finding]:
+    """What the question's kind asks for; a dodge has already said all there is to say."""
+    from coach.checks import question_types
+
+    kind = question_types.judged_type(document.question)
+    if kind == "weakness":
+        return _weakness_findings(document)
+    return question_types.findings(document, kind)
+
+
+def _weakness_findings(document: Document) -> list[Finding]:
     """A weakness question wants a real weakness and what is being done about it: a disguised
     strength ("I'm a perfectionist") dodges it, and a weakness with no step taken is half an
     answer."""
-    from coach.questions import question_type
-
-    if question_type(document.question) != "weakness" or dodged:
-        return []
     from coach.kinds import cue
 
     boast = cue("weakness", "disguised_strengths").search(document.text)
@@ -88,7 +98,7 @@ def _dodge_span(document: Document) -> Span | None:
 
 CHECK = Check(
     id="relevance",
-    description="Answers too short to show anything, or that dodge the question.",
+    description="Answers too short to show anything, that dodge the question, or that miss what its kind asks for.",
     run=run,
     flags=(
         "I can't think of one.",

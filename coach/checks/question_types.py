@@ -1,0 +1,303 @@
+"""What each kind of non-story question asks for, judged (issue 12 §2; docs/rubric.md).
+
+- why leaving: a forward-looking reason (what the candidate moves toward), no complaint;
+- a failure or mistake: ownership (what *I* got wrong) and the lesson, no blame put on others;
+- tell me about yourself: a short present-past-future arc tied to the role.
+
+Cues, limits and the text the LLM engine is given are data (coach/data/kinds.yaml, a section per
+type). Complaints and blame are the negativity check's verdict and the learned blame model's,
+never a second list. Called by the relevance check: the findings carry its id.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from coach import thresholds as t
+from coach.models import Finding, Span
+from coach.text import WORD_RE, Document, Sentence
+
+FAILURE = "failure"
+
+
+# --- which rubric ------------------------------------------------------------------------------
+
+
+def judged_type(question: str | None) -> str | None:
+    """The rubric an answer is judged by: its question's type (the bank's own when the bank
+    holds the question, else the one its phrasing says), with a story question that names a
+    failure or a mistake judged as `failure`. None when no question or no known type."""
+    from coach.question_bank import kind_of_question
+
+    kind = kind_of_question(question)
+    return rubric_type(kind["type"], question) if kind else None
+
+
+def rubric_type(question_type: str, question: str | None) -> str:
+    """A failure question is a story question too (STAR still applies): only its rubric differs."""
+    if question_type == "story" and question and _names_a_failure().search(question):
+        return FAILURE
+    return question_type
+
+
+@cache
+def _names_a_failure() -> re.Pattern[str]:
+    from coach.text import compile_phrases
+
+    return compile_phrases([str(phrase) for phrase in _section(FAILURE)["question_cues"]])
+
+
+def rubric_text(question_type: str, question: str | None) -> str | None:
+    """What to check for this kind of question, in words, for the LLM engine's prompt."""
+    section = _config().get(rubric_type(question_type, question))
+    return section.get("rubric") if isinstance(section, dict) else None
+
+
+def findings(document: Document, question_type: str | None) -> list[Finding]:
+    judge = _JUDGES.get(question_type)
+    return judge(document) if judge else []
+
+
+# --- why leaving -------------------------------------------------------------------------------
+
+
+def _why_leaving(document: Document) -> list[Finding]:
+    found = _complaint(document)
+    forward = _cue_sentences(document, "why_leaving", "forward")
+    if forward:
+        found.append(_credit(document, forward[0], "Says what you are moving toward."))
+    else:
+        found.append(Finding(
+            check="relevance", severity="warning",
+            message="Only what you are leaving behind: nothing on what you are moving toward.",
+            suggestion="Add what you want next and how this role offers it: \"I'm looking for more "
+                       "ownership of X, and this role puts X at the centre.\"",
+        ))
+    return found
+
+
+def _complaint(document: Document) -> list[Finding]:
+    """A complaint about the old job as the reason for leaving: the negativity check's verdict."""
+    negative = _negativity_verdict(document)
+    if not negative:
+        return []
+    return [Finding(
+        check="relevance", severity="problem",
+        message="The reason for leaving is a complaint about your employer or colleagues.",
+        span=negative[0],
+        suggestion="Keep the old job out of it: say in one line what you want next and why this role gives it.",
+    )]
+
+
+# --- failure or mistake ------------------------------------------------------------------------
+
+
+def _failure(document: Document) -> list[Finding]:
+    found = []
+    owned = [s for s in document.sentences if _owns_error(s)]
+    blame = _blame(document, owned)
+    if blame is not None:
+        found.append(blame)
+    if owned:
+        found.append(_credit(document, owned[0], "Owns what went wrong."))
+    elif blame is None:
+        found.append(Finding(
+            check="relevance", severity="warning",
+            message="You never say what you yourself got wrong.",
+            suggestion="Name your own part in one plain sentence: \"I didn't check X before Y; that was my call.\"",
+        ))
+    lesson = _cue_sentences(document, FAILURE, "lesson")
+    if lesson:
+        found.append(_credit(document, lesson[0], "Names the lesson, or what you do differently since."))
+    else:
+        found.append(Finding(
+            check="relevance", severity="warning",
+            message="No lesson: nothing on what you learned or do differently since.",
+            suggestion="End with what changed: \"Since then I always … before …\", and one time it has paid off.",
+        ))
+    return found
+
+
+def _blame(document: Document, owned: list[Sentence]) -> Finding | None:
+    """The failure put on others: what the negativity check flags, or (when the candidate owns
+    nothing) a sentence the learned blame model reads as blame at its trained threshold."""
+    negative = _negativity_verdict(document)
+    if not negative and not owned:
+        negative = _blame_model_sentences(document)
+    if not negative:
+        return None
+    return Finding(
+        check="relevance", severity="problem",
+        message="The failure is put on other people instead of owned.",
+        span=negative[0],
+        suggestion="Tell your own part first (\"I should have…\"), and what others did only as facts.",
+    )
+
+
+def _owns_error(sentence: Sentence) -> bool:
+    """The candidate owns an error: "my mistake", "I should have", or "I" as the subject of a
+    word of getting something wrong ("I badly underestimated…"), none of it negated."""
+    if _has_cue(sentence, FAILURE, "ownership"):
+        return True
+    return any(_first_person_error(WORD_RE.findall(clause)) for clause in _CLAUSE_BREAK.split(sentence.lower))
+
+
+def _first_person_error(words: list[str]) -> bool:
+    """In one clause: "I", then within a few words (no negation between) a word of error."""
+    errors = set(_section(FAILURE)["cues"]["own_errors"])
+    window = int(_section(FAILURE)["first_person_window"])
+    for index, word in enumerate(words):
+        if word not in _FIRST_PERSON:
+            continue
+        for following in words[index + 1 : index + 1 + window]:
+            if _is_negation(following):
+                break
+            if following in errors:
+                return True
+    return False
+
+
+# The candidate as the subject: grammar, not a cue list.
+_FIRST_PERSON = frozenset(("i", "i'd", "i've"))
+
+
+def _blame_model_sentences(document: Document) -> list[Span]:
+    from coach.learned.decide import BLAME, scores
+    from coach.learned.model import sentence_model
+
+    threshold = sentence_model().thresholds[BLAME]
+    return [document.sentence_span(s) for s, scored in zip(document.sentences, scores(document))
+            if scored.probabilities[BLAME] >= threshold]
+
+
+# --- tell me about yourself --------------------------------------------------------------------
+
+
+def _about_yourself(document: Document) -> list[Finding]:
+    present = _cue_sentences(document, "about_yourself", "present")
+    linked = _cue_sentences(document, "about_yourself", "role_link")
+    future = [s for s in document.sentences if s in linked or _has_cue(s, "about_yourself", "forward")]
+    found = []
+    life_story = _life_story(document)
+    if life_story is not None and not linked:
+        found.append(Finding(
+            check="relevance", severity="warning",
+            message="A life story told in order, with no link to this role.",
+            span=life_story,
+            suggestion="Start from what you do now, keep only the one or two steps that led here, and end on why this role.",
+        ))
+    if not present:
+        found.append(Finding(
+            check="relevance", severity="warning",
+            message="No present part: nothing on what you do now.",
+            suggestion="Open with where you are today: \"I'm a … at …, where I …\".",
+        ))
+    if not future:
+        found.append(Finding(
+            check="relevance", severity="warning",
+            message="No future part: nothing on why this role is your next step.",
+            suggestion="Close with what you want next and why this role: \"Now I'm looking for …, which is why this role …\".",
+        ))
+    found += _too_long(document)
+    if present and future and _has_past(document) and not found:
+        found.append(_credit(document, future[-1], "A present-past-future arc that ends on where you are heading."))
+    return found
+
+
+def _too_long(document: Document) -> list[Finding]:
+    seconds = document.word_count * 60 / t.WORDS_PER_MINUTE
+    if seconds <= _section("about_yourself")["max_seconds"]:
+        return []
+    return [Finding(
+        check="relevance", severity="warning",
+        message=f"About {round(seconds)} s spoken: an introduction should take one to two and a half minutes.",
+        suggestion="Cut the past to the one or two steps that explain why you are here.",
+    )]
+
+
+def _life_story(document: Document) -> Span | None:
+    """Where a chronological life story shows: an early-life opening ("I grew up in…"), or an
+    answer told almost all in the past tense."""
+    early = _cue_sentences(document, "about_yourself", "early_life")
+    if early:
+        return document.sentence_span(early[0])
+    section = _section("about_yourself")
+    sentences = document.sentences
+    past = [s for s in sentences if _is_past_sentence(s)]
+    if len(sentences) >= section["min_life_story_sentences"] and len(past) / len(sentences) >= section["life_story_past_share"]:
+        return document.span(sentences[0].start, sentences[-1].end)
+    return None
+
+
+def _has_past(document: Document) -> bool:
+    return bool(_cue_sentences(document, "about_yourself", "past")) or any(_is_past_sentence(s) for s in document.sentences)
+
+
+def _is_past_sentence(sentence: Sentence) -> bool:
+    """"I" followed by a past verb ("I studied", "I then moved"): an earlier step of mine."""
+    from coach.text import is_past
+
+    words = sentence.words
+    return any(word == "i" and any(is_past(w) for w in words[index + 1 : index + 3]) for index, word in enumerate(words))
+
+
+_JUDGES = {"why_leaving": _why_leaving, FAILURE: _failure, "about_yourself": _about_yourself}
+
+
+# --- shared ------------------------------------------------------------------------------------
+
+
+def _credit(document: Document, sentence: Sentence, message: str) -> Finding:
+    """What the answer does right, quoted: an info finding, which never lowers the score."""
+    return Finding(check="relevance", severity="info", message=message, span=document.sentence_span(sentence))
+
+
+def _negativity_verdict(document: Document) -> list[Span]:
+    """The sentences the negativity check flags, when it flags the answer (its own verdict,
+    rules plus the confident blame model); none when it lets the answer pass."""
+    from coach.checks import negativity
+
+    cached = document.memo.get("negativity_verdict")
+    if cached is None:
+        outcome = negativity.run(document)
+        cached = document.memo["negativity_verdict"] = [f.span for f in outcome.findings if f.span] if outcome.flagged else []
+    return cached
+
+
+def _cue_sentences(document: Document, section: str, name: str) -> list[Sentence]:
+    return [s for s in document.sentences if _has_cue(s, section, name)]
+
+
+def _has_cue(sentence: Sentence, section: str, name: str) -> bool:
+    """A cue of the list in the sentence that no negation just before it turns around."""
+    from coach.kinds import cue
+
+    return any(not _negated(sentence, match.start()) for match in cue(section, name).finditer(sentence.lower))
+
+
+def _negated(sentence: Sentence, offset: int) -> bool:
+    """A negation a few words before the cue, in the same clause ("I'm not looking for a bigger
+    title" negates "bigger"; "the pay was low, but I want to grow" does not negate "grow")."""
+    window = int(_config()["negation"]["window"])
+    clause = _CLAUSE_BREAK.split(sentence.lower[:offset])[-1]
+    return any(_is_negation(word) for word in WORD_RE.findall(clause)[-window:])
+
+
+# Where a clause ends: punctuation inside the sentence, or "but" turning it around.
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\bbut\b")
+
+
+def _is_negation(word: str) -> bool:
+    # Any contracted negation ("didn't", "wasn't", "couldn't") as well as the listed words.
+    return word.endswith("n't") or word in _config()["negation"]["words"]
+
+
+def _section(name: str) -> dict:
+    return _config()[name]
+
+
+def _config() -> dict:
+    from coach.kinds import _config as kinds_config  # one read of coach/data/kinds.yaml, cached there
+
+    return kinds_config()
