@@ -661,6 +661,10 @@ def explain(check_id) -> int:
 cli.add_command(show_config)
 
 
+from coach.cli_batch import batch_group  # noqa: E402 - `coach batch` (issue 14); it imports only click
+
+cli.add_command(batch_group)
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status, never raising."""
     try:

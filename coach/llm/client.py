@@ -258,26 +258,15 @@ class ChatClient:
         if completion is None:
             raise LLMFailure(f"the server's reply is not a chat completion: {_one_line(text, 80)!r}")
         meter.add_tokens(completion.get("usage"))
-        return _review(completion)
+        return review_from_completion(completion)
 
     def _send(self, messages: list[dict], mode: str) -> str:
         """The reply's body. Through the SDK's documented `post` (its retries, timeouts and
         errors), not `chat.completions.create`: create walks every message through the
         SDK's typed-dict transformer and builds a typed ChatCompletion from the reply, a
         third of the client's CPU per answer, on the critical path of a concurrent batch.
-        Our body is plain JSON already, and `_review` validates the reply either way."""
-        body = {"model": self.endpoint.model, "messages": messages, "temperature": self.endpoint.temperature}
-        if mode == JSON_SCHEMA:
-            if self.endpoint.max_tokens:
-                body["max_tokens"] = self.endpoint.max_tokens
-            body["response_format"] = strict_response_format()
-        else:
-            # JSON-object mode means a local or older server: always cap the reply (max_tokens
-            # is understood by all of them), so a small model cannot ramble until its context
-            # is full. llama.cpp constrains decoding to `schema`; other servers ignore it.
-            body["max_tokens"] = self.endpoint.max_tokens or JSON_OBJECT_MAX_TOKENS
-            body["response_format"] = {"type": "json_object", "schema": json_schema()}
-        return self._client.post("/chat/completions", body=body, cast_to=str)
+        Our body is plain JSON already, and `review_from_completion` validates the reply either way."""
+        return self._client.post("/chat/completions", body=chat_body(self.endpoint, messages, mode), cast_to=str)
 
     # httpx event hooks and httpcore's trace: they run in the thread that sends the request.
     def _before_request(self, request) -> None:
@@ -341,8 +330,26 @@ class _Attempt:
             self.reach.release()
 
 
-def _review(completion: dict) -> Review:
-    """The Review in a chat.completion body, or why there is none."""
+def chat_body(endpoint: Endpoint, messages: list[dict], mode: str) -> dict:
+    """The chat-completion request body in `mode`: what a synchronous request POSTs, and the
+    `body` of a Batch API line (coach.llm.batch_api), so the two can never differ."""
+    body = {"model": endpoint.model, "messages": messages, "temperature": endpoint.temperature}
+    if mode == JSON_SCHEMA:
+        if endpoint.max_tokens:
+            body["max_tokens"] = endpoint.max_tokens
+        body["response_format"] = strict_response_format()
+    else:
+        # JSON-object mode means a local or older server: always cap the reply (max_tokens
+        # is understood by all of them), so a small model cannot ramble until its context
+        # is full. llama.cpp constrains decoding to `schema`; other servers ignore it.
+        body["max_tokens"] = endpoint.max_tokens or JSON_OBJECT_MAX_TOKENS
+        body["response_format"] = {"type": "json_object", "schema": json_schema()}
+    return body
+
+
+def review_from_completion(completion: dict) -> Review:
+    """The Review in a chat.completion body (a synchronous reply or a batch output line's),
+    or why there is none: `InvalidReply` (worth a re-ask) or `LLMFailure`."""
     choices = completion.get("choices")
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
         raise InvalidReply("", "the reply had no choices")

@@ -19,7 +19,7 @@ from coach import offline, rubric
 from coach.questions import asks_for_story
 from coach.llm.client import (
     JSON_OBJECT, JSON_SCHEMA, MODES, PROBE_GRACE, CannotConnect, ChatClient, Endpoint, InvalidReply, LLMFailure,
-    SchemaUnsupported, UsageMeter,
+    SchemaUnsupported, UsageMeter, chat_body, review_from_completion,
 )
 from coach.llm.guard import Guard, is_junk, is_template
 from coach.llm.prompting import Facts, PromptError, Prompts
@@ -76,17 +76,38 @@ class LLMCritic:
             "messages": build(None),
         }
 
+    def body(self, answer: Answer, mode: str) -> dict:
+        """Exactly the body the first attempt in `mode` POSTs: a Batch API line's `body`."""
+        _, _, build = self._prepare(answer)
+        return chat_body(self.endpoint, _messages(build, mode), mode)
+
     def critique(self, answer: Answer) -> Critique:
-        base, redactor, build = self._prepare(answer)
+        prepared = self._prepare(answer)
         meter = UsageMeter()
+        return self._judged(answer, prepared, lambda: self._ask(prepared[2], meter), meter)
+
+    def critique_reply(self, answer: Answer, completion: dict) -> Critique:
+        """A reply that came another way (a Batch API output line) through the same parse,
+        quote verification, guard and rubric as a synchronous one. No re-ask: a batch's
+        reply cannot be answered back, so an invalid one is a failure."""
+        meter = UsageMeter()
+        meter.add_request()
+        meter.add_tokens(completion.get("usage"))
+        return self._judged(answer, self._prepare(answer), lambda: review_from_completion(completion), meter)
+
+    def _judged(self, answer: Answer, prepared, review_of: Callable[[], Review], meter: UsageMeter) -> Critique:
+        """The critique from the model's review, or a `Failure` carrying the usage spent."""
+        base, redactor, _ = prepared
         try:
-            review = self._ask(build, meter)
+            review = review_of()
             return assemble(answer, base, review, restore=redactor.restore if redactor else None,
                             model=self.endpoint.model, usage=meter.usage)
         except CannotConnect as failure:
             # Kept as it is: the engine counts these instead of noting each one.
             failure.usage = meter.usage
             raise
+        except InvalidReply as bad:
+            raise Failure(f"the reply is not a valid review: {_clip(bad.errors, 160)}", meter.usage) from None
         except LLMFailure as failure:
             raise Failure(str(failure), meter.usage) from None
 
@@ -124,10 +145,7 @@ class LLMCritic:
             return self._valid_reply(JSON_OBJECT, build, meter, remember=False)
 
     def _valid_reply(self, mode: str, build, meter: UsageMeter, *, remember: bool) -> Review:
-        try:
-            messages = build(reply_shape() if mode == JSON_OBJECT else None)
-        except PromptError as error:
-            raise LLMFailure(f"cannot render the prompt: {error}") from None
+        messages = _messages(build, mode)
         try:
             review = self.client.complete(messages, mode, meter)
         except InvalidReply as bad:
@@ -147,6 +165,14 @@ class LLMCritic:
         # Only a mode the server answered with 200 is remembered.
         if remember:
             MODES.set(self.client.base_url, mode)
+
+
+def _messages(build: Callable[[str | None], list[dict]], mode: str) -> list[dict]:
+    """The prompt for `mode`: JSON-object mode describes the reply's shape in the prompt."""
+    try:
+        return build(reply_shape() if mode == JSON_OBJECT else None)
+    except PromptError as error:
+        raise LLMFailure(f"cannot render the prompt: {error}") from None
 
 
 def assemble(
