@@ -255,22 +255,27 @@ class Grader:
         return offline.critique(answer).model_copy(update={"fallback_reason": reason, "usage": usage})
 
     def _llm_critic(self):
-        from coach.llm.client import Endpoint
-        from coach.llm.critic import LLMCritic
-        from coach.llm.prompting import PromptError
+        return llm_critic(self.options, self.choice)
 
-        choice = self.choice
-        endpoint = Endpoint(
-            base_url=choice.base_url,
-            api_key=choice.api_key or DUMMY_API_KEY,
-            model=choice.model or DEFAULT_MODEL,
-            timeout=self.options.timeout,
-            max_retries=self.options.max_retries,
-            temperature=self.options.temperature,
-            max_tokens=self.options.max_tokens,
-            max_in_flight=self.options.max_in_flight,
-        )
-        try:
-            return LLMCritic(endpoint, prompts_dir=self.options.prompts_dir, redact=self.options.redact)
-        except PromptError as error:
-            raise ConfigError(str(error)) from None
+
+def llm_critic(options: GradeOptions, choice: EngineChoice):
+    """The LLM engine's critic for these options and endpoint (ConfigError for unusable --prompts):
+    for the synchronous engine and for the Batch API alike."""
+    from coach.llm.client import Endpoint
+    from coach.llm.critic import LLMCritic
+    from coach.llm.prompting import PromptError
+
+    endpoint = Endpoint(
+        base_url=choice.base_url,
+        api_key=choice.api_key or DUMMY_API_KEY,
+        model=choice.model or DEFAULT_MODEL,
+        timeout=options.timeout,
+        max_retries=options.max_retries,
+        temperature=options.temperature,
+        max_tokens=options.max_tokens,
+        max_in_flight=options.max_in_flight,
+    )
+    try:
+        return LLMCritic(endpoint, prompts_dir=options.prompts_dir, redact=options.redact)
+    except PromptError as error:
+        raise ConfigError(str(error)) from None

@@ -388,3 +388,23 @@ def test_a_scripted_step_can_be_any_status(server, strong):
     critique = grader_for(server, model="x").grade(strong)
     assert_fallback(critique, strong, "HTTP 404", "--model")
     assert server.count == 1
+
+
+def test_a_credit_or_a_warning_of_the_question_type_caps_no_llm_score(server):
+    """Only a relevance *problem* (a dodge) caps the score, in both engines: a why-leaving answer
+    credited for saying what it moves toward keeps what the model's ratings give it."""
+    from bench.grounded_reply import grounded_review
+
+    answer = Answer(
+        text="My contract at the depot ends in June, and the site is moving to a four-day week. I've enjoyed "
+             "planning the routes for our twelve drivers there. I'm looking for a role where I can take on "
+             "the whole regional schedule, which is what this job offers.",
+        question="Why are you leaving your current job?",
+    )
+    base = offline.critique(answer)
+    assert any(f.check == "relevance" and f.severity == "info" for f in base.findings)
+    assert not any(f.check == "relevance" and f.severity == "problem" for f in base.findings)
+    server.default = lambda body: reply(grounded_review(body))
+    critique = grader_for(server).grade(answer)
+    assert critique.engine == "llm"
+    assert critique.score == rubric.score_of(critique) and critique.score > rubric.CAP_NO_ANSWER

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach import cache as cache_module
-from coach.engine import DEFAULT_BASE_URL, DEFAULT_MODEL, DUMMY_API_KEY, ConfigError, EngineChoice, GradeOptions
+from coach.engine import DEFAULT_BASE_URL, DUMMY_API_KEY, EngineChoice, GradeOptions
 from coach.llm import batch_api
 from coach.llm.batch_api import BatchInfo, BatchService, Limits, PartFile, request_line
 from coach.llm.batch_replies import BatchSource, ResultIndex
-from coach.llm.client import JSON_OBJECT, JSON_SCHEMA, MODES, Endpoint, LLMFailure
+from coach.llm.client import JSON_OBJECT, JSON_SCHEMA, MODES, LLMFailure
 from coach.models import Answer, InputError
 
 RESPONSE_FORMATS = (JSON_SCHEMA, JSON_OBJECT)
@@ -55,18 +55,9 @@ def llm_environ(environ: dict | None = None) -> dict:
 
 def critic_for(options: GradeOptions, choice: EngineChoice):
     """The LLM engine's critic for these options (ConfigError for unusable --prompts)."""
-    from coach.llm.critic import LLMCritic
-    from coach.llm.prompting import PromptError
+    from coach.engine import llm_critic
 
-    endpoint = Endpoint(
-        base_url=choice.base_url, api_key=choice.api_key or DUMMY_API_KEY, model=choice.model or DEFAULT_MODEL,
-        timeout=options.timeout, max_retries=options.max_retries, temperature=options.temperature,
-        max_tokens=options.max_tokens,
-    )
-    try:
-        return LLMCritic(endpoint, prompts_dir=options.prompts_dir, redact=options.redact)
-    except PromptError as error:
-        raise ConfigError(str(error)) from None
+    return llm_critic(options, choice)
 
 
 def service_for(choice: EngineChoice, options: GradeOptions) -> BatchService:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coach import offline, rubric
-from coach.questions import asks_for_story
 from coach.llm.client import (
     JSON_OBJECT, JSON_SCHEMA, MODES, PROBE_GRACE, CannotConnect, ChatClient, Endpoint, InvalidReply, LLMFailure,
     SchemaUnsupported, UsageMeter, chat_body, review_from_completion,
@@ -214,14 +213,9 @@ def assemble(
             "engine": ENGINE,
             "model": model,
             "fallback_reason": None,
-            "score": rubric.score(
-                ratings,
-                words=base.metrics.words,
-                story_required=asks_for_story(base.question),
-                dodged=any(f.check == "relevance" for f in base.findings),
-                negative=base.checks.negativity.flagged or ratings["tone"] == 1,
-                injected=any(f.check == "injection" for f in base.findings),
-            ),
+            # The same caps as offline (a dodge is a relevance *problem*; a credit or a warning
+            # caps nothing), from the offline findings the reply cannot change.
+            "score": rubric.score_of(base, ratings),
             "ratings": ratings,
             "star": star,
             "findings": findings,
