@@ -243,7 +243,7 @@ def _say_skipped(skipped, notes, quiet: bool) -> None:
               f"(`coach batch collect {batch_id}`)")
     if skipped.other_kinds and not quiet:
         notes(f"{count_of(skipped.other_kinds, 'thank-you email or question list', 'thank-you emails and question lists')} "
-              "not sent: coach's own checks grade them (`coach critique`)")
+              "not sent in a batch: `coach critique` grades them, one request each")
 
 
 def _refresh_open_batches(store, service) -> None:

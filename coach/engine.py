@@ -142,7 +142,6 @@ class Grader:
         # Said once, with the first answer graded: a run that grades nothing (bad input, or
         # every answer cached) prints only its error, and sends nothing to announce.
         self._announce_lock = threading.Lock()
-        self._said: set[str] = set()
         self._to_announce = self._announcement() if announce_choice else None
         # Answers graded offline without being sent, the endpoint being unreachable: said in
         # one note by `finish`, not one each.
@@ -165,10 +164,6 @@ class Grader:
     def _graded(self, answer: Answer) -> Critique:
         self._announce_choice()
         if self._critic is None:
-            return offline.critique(answer)
-        if answer.kind != "answer":
-            self._say_once("kinds", "the LLM engine grades interview answers; thank-you emails and questions "
-                           "to ask are graded by coach's own checks")
             return offline.critique(answer)
         from coach.llm.client import CannotConnect, LLMFailure, Unreachable
 
@@ -196,13 +191,6 @@ class Grader:
         if message:
             self._notify(message)
 
-    def _say_once(self, topic: str, message: str) -> None:
-        with self._announce_lock:
-            if topic in self._said:
-                return
-            self._said.add(topic)
-        self._notify(message)
-
     def _announcement(self) -> str | None:
         """Where the LLM engine sends answers (a key left in the environment must not send
         them to the cloud unannounced), or why the offline engine was chosen unasked."""
@@ -217,9 +205,14 @@ class Grader:
         """--dry-run: the request the LLM engine would send for this answer (where to, the
         model, the messages; never the key); sends nothing."""
         from coach.llm.client import post_url
+        from coach.llm.prompting import PromptError
 
         critic = self._critic or self._llm_critic()
-        return {"source": answer.source, "url": post_url(self.choice.base_url or DEFAULT_BASE_URL), **critic.request(answer)}
+        try:
+            request = critic.request(answer)
+        except PromptError as error:  # --prompts DIR without the templates of this kind of text
+            raise ConfigError(str(error)) from None
+        return {"source": answer.source, "url": post_url(self.choice.base_url or DEFAULT_BASE_URL), **request}
 
     def finish(self) -> None:
         """The run's closing note: how many answers were graded offline unsent, the endpoint

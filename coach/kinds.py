@@ -2,8 +2,10 @@
 
 Each kind has its own checks, evidence spans and score (weights and cues in
 coach/data/kinds.yaml; documented in docs/rubric.md), and comes out as the same `Critique`
-every renderer reads. Graded by these rules in both engines: the LLM's review is built for
-answers.
+every renderer reads. The offline engine grades by these rules alone; the LLM engine
+(coach/llm/kind_critic.py) starts from them, keeps what they measure (`MEASURED`, the length,
+the lateness, the count of questions, the problems) and replaces their cue verdicts
+(`JUDGEMENTS`) with the model's verified ones, scored by the same `score`.
 """
 
 from __future__ import annotations
@@ -47,24 +49,51 @@ def _metrics(document: Document) -> Metrics:
                    speaking_seconds=round(words * 60 / thresholds.WORDS_PER_MINUTE, 1))
 
 
+def weights(kind: str) -> dict[str, int]:
+    """The kind's criteria and their weights (coach/data/kinds.yaml)."""
+    return dict(_config()[kind]["weights"])
+
+
+def limits(kind: str) -> dict:
+    """The kind's limits (max_words, late_after_hours, good_count, min_words): no cues, no weights."""
+    return {key: value for key, value in _config()[kind].items() if key not in ("cues", "weights")}
+
+
+def questions_asked(text: str) -> list[Span]:
+    """The questions of a list of questions to ask, as code counts them."""
+    return _asked(Document(text))
+
+
+def score(ratings: dict[str, int], findings: list[Finding], weights: dict[str, int]) -> int:
+    """A kind's score, in both engines: the weighted mean of its ratings, capped by any
+    `problem` finding (and, as for answers, by text that tries to steer the grader: the LLM
+    engine's injection check)."""
+    value = rubric.weighted(ratings, weights)
+    if any(f.severity == "problem" for f in findings):
+        value = min(value, CAP_WITH_PROBLEM)
+    if any(f.check == "injection" for f in findings):
+        value = min(value, rubric.CAP_INJECTION)
+    return value
+
+
 def _critique(answer: Answer, document: Document, ratings: dict[str, int], findings: list[Finding],
               strengths: list[str], weights: dict[str, int]) -> Critique:
-    capped = any(f.severity == "problem" for f in findings)
-    score = rubric.weighted(ratings, weights)
     return Critique(
         source=answer.source, question=answer.question, role=answer.role, kind=answer.kind,
-        score=min(score, CAP_WITH_PROBLEM) if capped else score, ratings=ratings, metrics=_metrics(document),
+        score=score(ratings, findings, weights), ratings=ratings, metrics=_metrics(document),
         findings=findings, strengths=strengths, suggestions=list(dict.fromkeys(f.suggestion for f in findings if f.suggestion))[:5],
     )
 
 
 # A text with a problem (pleading, a complaint, "no questions", pay asked first) cannot score well.
 CAP_WITH_PROBLEM = 45
+# The criteria code measures, whatever the engine: the LLM engine keeps these ratings.
+MEASURED = {"thank-you": ("concision",), "questions": ("count",)}
 
 
 # --- thank-you email ---------------------------------------------------------------------------
 
-_THANK_YOU_ADVICE = {
+THANK_YOU_ADVICE = {
     "gratitude": ("No thanks for the interviewer's time.", "Open by thanking them for their time and the conversation."),
     "interest": ("It does not say you still want the job.", "Say plainly that the conversation made you keener on the role."),
     "recap": ("No strength of yours is recalled.", "Recall one or two strengths that fit what they need: 'my five years running night shifts'."),
@@ -84,18 +113,18 @@ def _thank_you(answer: Answer) -> Critique:
     ratings["sign_off"] = 5 if sign_off else 1
     for name, span in [*found.items(), ("sign_off", sign_off)]:
         if not span:
-            message, advice = _THANK_YOU_ADVICE[name]
+            message, advice = THANK_YOU_ADVICE[name]
             findings.append(Finding(check="thank-you", severity="warning", message=message, suggestion=advice))
     ratings["concision"] = _concision(document.word_count, config["max_words"], findings)
     ratings["tone"] = _tone(document, findings)
     _late(answer.hours_since_interview, config["late_after_hours"], findings)
-    findings += [Finding(check="thank-you", severity="info", message=_FOUND[name], span=span) for name, span in found.items() if span]
+    findings += [Finding(check="thank-you", severity="info", message=FOUND[name], span=span) for name, span in found.items() if span]
     strengths = [f"{name.replace('_', ' ').capitalize()}: \"{span.text}\"" for name, span in found.items() if span][:3]
     return _critique(answer, document, ratings, findings, strengths, config["weights"])
 
 
 # What each part of a good thank-you does, said of the sentence that does it (the evidence).
-_FOUND = {
+FOUND = {
     "gratitude": "Thanks the interviewer.",
     "interest": "Says the interest is still there.",
     "recap": "Recalls a strength that fits the role.",
@@ -154,19 +183,27 @@ def _questions(answer: Answer) -> Critique:
         return _critique(answer, document, ratings, findings, [], config["weights"])
     ratings = {
         "count": _count_rating(len(asked), *config["good_count"], findings),
-        "open": _share_rating(asked, lambda s: _is_open(s.text), findings, "A yes/no question: it gets one word back.",
-                              "Open it with how, what or why."),
+        "open": _share_rating(asked, lambda s: _is_open(s.text), findings, *QUESTION_ADVICE["open"]),
         "specific": _share_rating(asked, lambda s: len(s.text.split()) >= config["min_words"], findings,
-                                  "Too short to be specific.", "Say what about it you want to know."),
+                                  *QUESTION_ADVICE["specific"]),
         "topics": _share_rating(asked, lambda s: bool(cue("questions", "topics").search(s.text)), findings,
-                                "Not about the team, the work, its challenges or how you would grow.",
-                                "Ask about what the job is really like: the team, the first months, what success looks like."),
+                                *QUESTION_ADVICE["topics"]),
         "timing": _timing(asked, findings),
     }
     good = [s for s in asked if _is_open(s.text) and cue("questions", "topics").search(s.text)]
-    findings += [Finding(check="questions", severity="info", message="An open question about the work itself.", span=s) for s in good]
+    findings += [Finding(check="questions", severity="info", message=GOOD_QUESTION, span=s) for s in good]
     strengths = [f'A good question: "{s.text}"' for s in good][:3]
     return _critique(answer, document, ratings, findings, strengths, config["weights"])
+
+
+# What each question that misses a criterion is told (message, advice), and the credit of a good one.
+QUESTION_ADVICE = {
+    "open": ("A yes/no question: it gets one word back.", "Open it with how, what or why."),
+    "specific": ("Too short to be specific.", "Say what about it you want to know."),
+    "topics": ("Not about the team, the work, its challenges or how you would grow.",
+               "Ask about what the job is really like: the team, the first months, what success looks like."),
+}
+GOOD_QUESTION = "An open question about the work itself."
 
 
 def _asked(document: Document) -> list[Span]:
@@ -220,3 +257,15 @@ def _timing(asked: list[Span], findings: list[Finding]) -> int:
                                 suggestion="Ask about the work first; leave pay and leave for the offer stage."))
         return 1
     return 4
+
+
+# The cue verdicts: the offline findings that say whether a criterion the LLM engine judges is
+# met (message -> criterion). The LLM engine replaces them with the model's verified judgement;
+# every other finding (length, lateness, count, pleading, a complaint, pay first, no questions)
+# is a measured fact or a problem it keeps.
+JUDGEMENTS: dict[str, str] = (
+    {message: name for name, (message, _) in THANK_YOU_ADVICE.items()}
+    | {message: name for name, message in FOUND.items()}
+    | {message: name for name, (message, _) in QUESTION_ADVICE.items()}
+    | {GOOD_QUESTION: "open"}
+)

@@ -2,7 +2,7 @@
 
 One `ChatClient` is built per run and shared by every thread of a batch (the SDK client
 and its connection pool are thread-safe). It sends one request, returns a validated
-`Review` or raises: `SchemaUnsupported` (the server rejects json_schema: try JSON-object
+`Review` (or the reply model asked for: a kind's review, coach.llm.schema) or raises: `SchemaUnsupported` (the server rejects json_schema: try JSON-object
 mode), `InvalidReply` (the reply is not a valid Review: re-ask) or `LLMFailure` (give up,
 with a one-line reason; `CannotConnect` when the server could not be reached, `Unreachable`
 when nothing was sent because it could not be reached UNREACHABLE_AFTER times in a row).
@@ -17,6 +17,8 @@ import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BaseModel
 
 from coach.llm.schema import Review, json_schema, strict_response_format
 from coach.models import Usage
@@ -230,12 +232,13 @@ class ChatClient:
     def close(self) -> None:
         self._client.close()
 
-    def complete(self, messages: list[dict], mode: str, meter: UsageMeter) -> Review:
-        """One request (plus the SDK's retries); a valid Review or one of this module's errors."""
+    def complete(self, messages: list[dict], mode: str, meter: UsageMeter, reply: type[BaseModel] = Review) -> BaseModel:
+        """One request (plus the SDK's retries); a valid `reply` (an answer's Review, or a
+        kind's review: coach.llm.schema) or one of this module's errors."""
         self._local.meter = meter
         try:
             with self._slots:
-                text = self._send(messages, mode)
+                text = self._send(messages, mode, reply)
         except self._not_sent:
             raise Unreachable(self.shown_url, self.reach.cause, self.reach.failures) from None
         except self._openai.APIStatusError as error:
@@ -258,15 +261,15 @@ class ChatClient:
         if completion is None:
             raise LLMFailure(f"the server's reply is not a chat completion: {_one_line(text, 80)!r}")
         meter.add_tokens(completion.get("usage"))
-        return review_from_completion(completion)
+        return review_from_completion(completion, reply)
 
-    def _send(self, messages: list[dict], mode: str) -> str:
+    def _send(self, messages: list[dict], mode: str, reply: type[BaseModel] = Review) -> str:
         """The reply's body. Through the SDK's documented `post` (its retries, timeouts and
         errors), not `chat.completions.create`: create walks every message through the
         SDK's typed-dict transformer and builds a typed ChatCompletion from the reply, a
         third of the client's CPU per answer, on the critical path of a concurrent batch.
         Our body is plain JSON already, and `review_from_completion` validates the reply either way."""
-        return self._client.post("/chat/completions", body=chat_body(self.endpoint, messages, mode), cast_to=str)
+        return self._client.post("/chat/completions", body=chat_body(self.endpoint, messages, mode, reply), cast_to=str)
 
     # httpx event hooks and httpcore's trace: they run in the thread that sends the request.
     def _before_request(self, request) -> None:
@@ -330,25 +333,25 @@ class _Attempt:
             self.reach.release()
 
 
-def chat_body(endpoint: Endpoint, messages: list[dict], mode: str) -> dict:
+def chat_body(endpoint: Endpoint, messages: list[dict], mode: str, reply: type[BaseModel] = Review) -> dict:
     """The chat-completion request body in `mode`: what a synchronous request POSTs, and the
     `body` of a Batch API line (coach.llm.batch_api), so the two can never differ."""
     body = {"model": endpoint.model, "messages": messages, "temperature": endpoint.temperature}
     if mode == JSON_SCHEMA:
         if endpoint.max_tokens:
             body["max_tokens"] = endpoint.max_tokens
-        body["response_format"] = strict_response_format()
+        body["response_format"] = strict_response_format(reply)
     else:
         # JSON-object mode means a local or older server: always cap the reply (max_tokens
         # is understood by all of them), so a small model cannot ramble until its context
         # is full. llama.cpp constrains decoding to `schema`; other servers ignore it.
         body["max_tokens"] = endpoint.max_tokens or JSON_OBJECT_MAX_TOKENS
-        body["response_format"] = {"type": "json_object", "schema": json_schema()}
+        body["response_format"] = {"type": "json_object", "schema": json_schema(reply)}
     return body
 
 
-def review_from_completion(completion: dict) -> Review:
-    """The Review in a chat.completion body (a synchronous reply or a batch output line's),
+def review_from_completion(completion: dict, reply: type[BaseModel] = Review) -> BaseModel:
+    """The review (a `reply`: Review unless a kind's) in a chat.completion body (a synchronous reply or a batch output line's),
     or why there is none: `InvalidReply` (worth a re-ask) or `LLMFailure`."""
     choices = completion.get("choices")
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
@@ -362,16 +365,16 @@ def review_from_completion(completion: dict) -> Review:
     if message.get("refusal"):
         raise LLMFailure(f"the model refused: {_one_line(str(message['refusal']))}")
     content = message.get("content")
-    return _validate(content if isinstance(content, str) else "")
+    return _validate(content if isinstance(content, str) else "", reply)
 
 
-def _validate(content: str) -> Review:
+def _validate(content: str, reply: type[BaseModel] = Review) -> BaseModel:
     from pydantic import ValidationError
 
     fenced = _FENCE.match(content)
     text = fenced.group(1) if fenced else content
     try:
-        return Review.model_validate_json(text)
+        return reply.model_validate_json(text)
     except ValidationError as error:
         raise InvalidReply(content, _errors(error)) from None
 

@@ -6,6 +6,10 @@
    a STAR part claimed with no surviving quote is marked unverified and its rating capped.
 4. The score comes from `coach.rubric.score` over the ratings, as offline: never from the model.
 
+A thank-you email or a list of questions to ask goes the same way with its own prompt, reply
+model and assembly (coach/llm/kind_critic.py), sharing every step here: the asking, the re-ask,
+the quote checks, the guard and the fallbacks.
+
 `LLMCritic` is built once per run and is safe to share between threads.
 """
 
@@ -13,7 +17,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from coach import offline, rubric
 from coach.llm.client import (
@@ -25,7 +32,7 @@ from coach.llm.prompting import Facts, PromptError, Prompts
 from coach.llm.redact import Redactor
 from coach.llm.schema import Review, reply_shape
 from coach.llm.verify import AnswerIndex, verify_quotes
-from coach.models import STAR_PARTS, Answer, Critique, Finding, Star, StarPart, Usage
+from coach.models import STAR_PARTS, Answer, Critique, Finding, Span, Star, StarPart, Usage
 
 ENGINE = "llm"
 # A STAR part the model calls present but cannot quote is rated at most this.
@@ -43,6 +50,19 @@ class Failure(LLMFailure):
     def __init__(self, reason: str, usage: Usage):
         super().__init__(reason)
         self.usage = usage
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One text ready to be sent: its offline critique, the redactor of what is sent, the
+    prompt (`build(reply_shape)`), the reply model asked for, and how a reply becomes the
+    critique (`assemble(review, *, model, usage, restore)`)."""
+
+    base: Critique
+    redactor: Redactor | None
+    build: Callable[[str | None], list[dict]]
+    reply: type[BaseModel]
+    assemble: Callable[..., Critique]
 
 
 class LLMCritic:
@@ -66,24 +86,24 @@ class LLMCritic:
             self._client.close()
 
     def request(self, answer: Answer) -> dict:
-        """The request the first attempt would send (for --dry-run): nothing is sent."""
-        _, _, build = self._prepare(answer)
+        """The request the first attempt would send (for --dry-run): nothing is sent.
+        PromptError when the prompts directory has no template for the text's kind."""
         return {
             "model": self.endpoint.model,
             "temperature": self.endpoint.temperature,
             "response_format": JSON_SCHEMA,
-            "messages": build(None),
+            "messages": self._prepare(answer).build(None),
         }
 
     def body(self, answer: Answer, mode: str) -> dict:
         """Exactly the body the first attempt in `mode` POSTs: a Batch API line's `body`."""
-        _, _, build = self._prepare(answer)
-        return chat_body(self.endpoint, _messages(build, mode), mode)
+        prepared = self._prepare(answer)
+        return chat_body(self.endpoint, _messages(prepared, mode), mode, prepared.reply)
 
     def critique(self, answer: Answer) -> Critique:
         prepared = self._prepare(answer)
         meter = UsageMeter()
-        return self._judged(answer, prepared, lambda: self._ask(prepared[2], meter), meter)
+        return self._judged(prepared, lambda: self._ask(prepared, meter), meter)
 
     def critique_reply(self, answer: Answer, completion: dict) -> Critique:
         """A reply that came another way (a Batch API output line) through the same parse,
@@ -92,15 +112,16 @@ class LLMCritic:
         meter = UsageMeter()
         meter.add_request()
         meter.add_tokens(completion.get("usage"))
-        return self._judged(answer, self._prepare(answer), lambda: review_from_completion(completion), meter)
+        prepared = self._prepare(answer)
+        return self._judged(prepared, lambda: review_from_completion(completion, prepared.reply), meter)
 
-    def _judged(self, answer: Answer, prepared, review_of: Callable[[], Review], meter: UsageMeter) -> Critique:
+    def _judged(self, prepared: Prepared, review_of: Callable[[], BaseModel], meter: UsageMeter) -> Critique:
         """The critique from the model's review, or a `Failure` carrying the usage spent."""
-        base, redactor, _ = prepared
+        redactor = prepared.redactor
         try:
             review = review_of()
-            return assemble(answer, base, review, restore=redactor.restore if redactor else None,
-                            model=self.endpoint.model, usage=meter.usage)
+            return prepared.assemble(review, restore=redactor.restore if redactor else None,
+                                     model=self.endpoint.model, usage=meter.usage)
         except CannotConnect as failure:
             # Kept as it is: the engine counts these instead of noting each one.
             failure.usage = meter.usage
@@ -110,9 +131,13 @@ class LLMCritic:
         except LLMFailure as failure:
             raise Failure(str(failure), meter.usage) from None
 
-    def _prepare(self, answer: Answer):
-        base = offline.critique(answer)
+    def _prepare(self, answer: Answer) -> Prepared:
         redactor = Redactor() if self.redact else None
+        if answer.kind != "answer":
+            from coach.llm.kind_critic import prepare
+
+            return prepare(answer, self.prompts, redactor)
+        base = offline.critique(answer)
         text = redactor.redact(answer.text) if redactor else answer.text
         question = answer.question
         if redactor and question:
@@ -124,29 +149,32 @@ class LLMCritic:
                 answer=text, question=question, role=answer.role, facts=facts, reply_shape=reply_shape
             )
 
-        return base, redactor, build
+        def assembled(review: Review, **how) -> Critique:
+            return assemble(answer, base, review, **how)
 
-    def _ask(self, build: Callable[[str | None], list[dict]], meter: UsageMeter) -> Review:
+        return Prepared(base, redactor, build, Review, assembled)
+
+    def _ask(self, prepared: Prepared, meter: UsageMeter) -> BaseModel:
         url = self.client.base_url
         mode = MODES.get(url)
         if mode is None and not MODES.claim_probe(url):
             mode = MODES.wait(url, PROBE_GRACE)
         if mode is None:  # the probe, or its reply is taking the model's time: json_schema is presumed
-            return self._ask_in(JSON_SCHEMA, build, meter, remember=True)
-        return self._ask_in(mode, build, meter, remember=False)
+            return self._ask_in(JSON_SCHEMA, prepared, meter, remember=True)
+        return self._ask_in(mode, prepared, meter, remember=False)
 
-    def _ask_in(self, mode: str, build, meter: UsageMeter, *, remember: bool) -> Review:
+    def _ask_in(self, mode: str, prepared: Prepared, meter: UsageMeter, *, remember: bool) -> BaseModel:
         try:
-            return self._valid_reply(mode, build, meter, remember=remember)
+            return self._valid_reply(mode, prepared, meter, remember=remember)
         except SchemaUnsupported:
             # Known now, before the JSON-object reply: gradings waiting for it go straight there.
             MODES.set(self.client.base_url, JSON_OBJECT)
-            return self._valid_reply(JSON_OBJECT, build, meter, remember=False)
+            return self._valid_reply(JSON_OBJECT, prepared, meter, remember=False)
 
-    def _valid_reply(self, mode: str, build, meter: UsageMeter, *, remember: bool) -> Review:
-        messages = _messages(build, mode)
+    def _valid_reply(self, mode: str, prepared: Prepared, meter: UsageMeter, *, remember: bool) -> BaseModel:
+        messages = _messages(prepared, mode)
         try:
-            review = self.client.complete(messages, mode, meter)
+            review = self.client.complete(messages, mode, meter, prepared.reply)
         except InvalidReply as bad:
             self._remember(mode, remember)
             repair = [
@@ -154,7 +182,7 @@ class LLMCritic:
                 {"role": "user", "content": self.prompts.repair(bad.errors)},
             ]
             try:
-                review = self.client.complete([*messages, *repair], mode, meter)
+                review = self.client.complete([*messages, *repair], mode, meter, prepared.reply)
             except InvalidReply as again:
                 raise LLMFailure(f"the reply stayed invalid after one re-ask: {_clip(again.errors, 160)}") from None
         self._remember(mode, remember)
@@ -166,10 +194,10 @@ class LLMCritic:
             MODES.set(self.client.base_url, mode)
 
 
-def _messages(build: Callable[[str | None], list[dict]], mode: str) -> list[dict]:
+def _messages(prepared: Prepared, mode: str) -> list[dict]:
     """The prompt for `mode`: JSON-object mode describes the reply's shape in the prompt."""
     try:
-        return build(reply_shape() if mode == JSON_OBJECT else None)
+        return prepared.build(reply_shape(prepared.reply) if mode == JSON_OBJECT else None)
     except PromptError as error:
         raise LLMFailure(f"cannot render the prompt: {error}") from None
 
@@ -187,27 +215,16 @@ def assemble(
     restore = restore or (lambda text: text)
     index = AnswerIndex(answer.text)
     guard = Guard(answer.text, answer.question)
-    tally = _Tally()
+    tally = Tally()
 
     star, star_findings = _star(review, index, restore, tally)
     ratings = review.ratings() | {name: part.rating for name, part in star.parts()}
-    concerns = _concerns(review, index, guard, restore, tally)
-    strengths = _advice(review.strengths, guard.strength_ok, restore, tally)[:MAX_STRENGTHS]
-    suggestions = _advice(review.suggestions, guard.advice_ok, restore, tally)[:MAX_SUGGESTIONS]
-    rewrite = restore(review.rewrite).strip()
-    if not tally.prose(guard.rewrite_ok(rewrite)):
-        rewrite = None
-    if is_junk(tally.rejected, tally.total):
-        raise LLMFailure(f"the reply was mostly junk: {tally.describe()}")
-    if tally.verified == 0 and (tally.quoted or any(part.present for _, part in star.parts())):
-        # Judgements that point at nothing in the answer are not a critique of it, however
-        # fluent the advice (SmolLM2 gave no quote and praised events it made up). A reply
-        # that claims no STAR part and offers no quote (an honest one to "What would you like
-        # to ask us?") has nothing to verify, and is kept.
-        raise LLMFailure(f"the reply quoted nothing from the answer: {tally.describe()}")
+    concerns = concerns_of(review, index, guard, restore, tally)
+    strengths, suggestions, rewrite = prose_of(review, guard, restore, tally)
+    ensure_usable(tally, claims=any(part.present for _, part in star.parts()))
 
     kept = [f for f in base.findings if not _is_offline_star_verdict(f)]
-    findings = kept + star_findings + concerns + _dropped_findings(tally.dropped)
+    findings = kept + star_findings + concerns + dropped_findings(tally.dropped)
     return base.model_copy(
         update={
             "engine": ENGINE,
@@ -229,7 +246,46 @@ def assemble(
     )
 
 
-class _Tally:
+def prose_of(review, guard: Guard, restore, tally: Tally, *, rewrite_optional: bool = False):
+    """(strengths, suggestions, rewrite) of a review that the guard lets through. With
+    `rewrite_optional`, an empty rewrite is no rewrite, not rejected advice."""
+    strengths = advice_of(review.strengths, guard.strength_ok, restore, tally)[:MAX_STRENGTHS]
+    suggestions = advice_of(review.suggestions, guard.advice_ok, restore, tally)[:MAX_SUGGESTIONS]
+    rewrite = restore(review.rewrite).strip()
+    if rewrite_optional and not rewrite:
+        return strengths, suggestions, None
+    if not tally.prose(guard.rewrite_ok(rewrite)):
+        rewrite = None
+    return strengths, suggestions, rewrite
+
+
+def ensure_usable(tally: Tally, *, claims: bool) -> None:
+    """LLMFailure when the reply is mostly junk, or claims something (`claims`: a STAR part or
+    a criterion present) or quotes and not one quote is the text's own."""
+    if is_junk(tally.rejected, tally.total):
+        raise LLMFailure(f"the reply was mostly junk: {tally.describe()}")
+    if tally.verified == 0 and (tally.quoted or claims):
+        # Judgements that point at nothing in the answer are not a critique of it, however
+        # fluent the advice (SmolLM2 gave no quote and praised events it made up). A reply
+        # that claims no STAR part and offers no quote (an honest one to "What would you like
+        # to ask us?") has nothing to verify, and is kept.
+        raise LLMFailure(f"the reply quoted nothing from the answer: {tally.describe()}")
+
+
+def judge_part(judged, index: AnswerIndex, restore, tally: Tally) -> tuple[list[Span], int, bool]:
+    """A part or criterion the model calls present (or not), with quotes: (the verified spans,
+    the rating, whether the claim is verified). Claimed present with no surviving quote, or
+    not present, it is rated at most UNVERIFIED_RATING_CAP."""
+    spans, dropped = verify_quotes(index, [restore(q) for q in judged.quotes])
+    tally.quotes(len(judged.quotes), dropped)
+    verified = bool(spans) or not judged.present
+    rating = judged.rating
+    if not verified or not judged.present:
+        rating = min(rating, UNVERIFIED_RATING_CAP)
+    return spans, rating, verified
+
+
+class Tally:
     """What of the reply was used: quotes (verbatim or dropped) and prose (kept or rejected)."""
 
     def __init__(self) -> None:
@@ -265,16 +321,11 @@ class _Tally:
                 f"{self.prose_rejected} of {self.prose_total} comments and advice were unusable")
 
 
-def _star(review: Review, index: AnswerIndex, restore, tally: _Tally) -> tuple[Star, list[Finding]]:
+def _star(review: Review, index: AnswerIndex, restore, tally: Tally) -> tuple[Star, list[Finding]]:
     parts, findings = {}, []
     for name in STAR_PARTS:
         judged = getattr(review, name)
-        spans, dropped = verify_quotes(index, [restore(q) for q in judged.quotes])
-        tally.quotes(len(judged.quotes), dropped)
-        rating = judged.rating
-        verified = bool(spans) or not judged.present
-        if not verified or not judged.present:
-            rating = min(rating, UNVERIFIED_RATING_CAP)
+        spans, rating, verified = judge_part(judged, index, restore, tally)
         parts[name] = StarPart(present=judged.present, evidence=spans, rating=rating, verified=verified)
         if not judged.present:
             findings.append(
@@ -286,16 +337,17 @@ def _star(review: Review, index: AnswerIndex, restore, tally: _Tally) -> tuple[S
                 )
             )
         elif not verified:
-            findings.append(
-                Finding(
-                    check="evidence",
-                    severity="warning",
-                    message=f"The model says the answer has a {name.capitalize()}, but none of its quotes "
-                    "are in the answer: unverified, rated at most "
-                    f"{UNVERIFIED_RATING_CAP}.",
-                )
-            )
+            findings.append(unverified_finding(f"the answer has a {name.capitalize()}", "the answer"))
     return Star(**parts), findings
+
+
+def unverified_finding(claim: str, where: str) -> Finding:
+    return Finding(
+        check="evidence",
+        severity="warning",
+        message=f"The model says {claim}, but none of its quotes are in {where}: unverified, rated at most "
+        f"{UNVERIFIED_RATING_CAP}.",
+    )
 
 
 _MISSING_ADVICE = {
@@ -306,7 +358,7 @@ _MISSING_ADVICE = {
 }
 
 
-def _concerns(review: Review, index: AnswerIndex, guard: Guard, restore, tally: _Tally) -> list[Finding]:
+def concerns_of(review, index: AnswerIndex, guard: Guard, restore, tally: Tally) -> list[Finding]:
     findings = []
     for concern in review.concerns:
         span = index.locate(restore(concern.quote))
@@ -321,7 +373,7 @@ def _concerns(review: Review, index: AnswerIndex, guard: Guard, restore, tally: 
     return findings
 
 
-def _advice(items: list[str], usable: Callable[[str], bool], restore, tally: _Tally) -> list[str]:
+def advice_of(items: list[str], usable: Callable[[str], bool], restore, tally: Tally) -> list[str]:
     kept: list[str] = []
     for item in items:
         text = " ".join(restore(item).split())
@@ -336,7 +388,7 @@ def _is_offline_star_verdict(finding: Finding) -> bool:
     return finding.check == "star" and finding.span is None and finding.message.startswith("No clear ")
 
 
-def _dropped_findings(dropped: list[str]) -> list[Finding]:
+def dropped_findings(dropped: list[str]) -> list[Finding]:
     if not dropped:
         return []
     example = _clip(" ".join(dropped[0].split()), 80)

@@ -16,7 +16,16 @@ from coach.models import Critique
 from coach.roles import GENERAL_ROLE
 from coach.yaml_text import parse_yaml
 
-TEMPLATE_FILES = ("system.j2", "user.j2", "repair.j2", "roles.yaml")
+# Every prompts directory holds these; a custom one without them is a one-line error at start-up.
+REQUIRED_FILES = ("system.j2", "user.j2", "repair.j2", "roles.yaml")
+# The system and user prompt of each other kind of text (coach/kinds.py). A custom directory may
+# lack them: texts of that kind then fall back to the offline engine, saying why.
+KIND_FILES = {
+    "thank-you": ("thank-you-system.j2", "thank-you.j2"),
+    "questions": ("questions-system.j2", "questions.j2"),
+}
+KIND_LABELS = {"thank-you": "thank-you email", "questions": "list of questions to ask"}
+TEMPLATE_FILES = REQUIRED_FILES + tuple(name for files in KIND_FILES.values() for name in files)
 MAX_REWRITE_WORDS = 200
 _DELIMITER = re.compile(r"(?i)<(?=\s*/?\s*(?:answer|question)\b)")
 
@@ -85,6 +94,38 @@ class Facts:
         )
 
 
+@dataclass(frozen=True)
+class KindFacts:
+    """What code measured of a thank-you email or a list of questions, for the model: its
+    length, its count of questions, its lateness, and what the checks found (kept by code)."""
+
+    kind: str
+    words: int
+    sentences: int
+    max_words: int | None
+    questions: int | None
+    good_count: tuple[int, int] | None
+    hours_since_interview: float | None
+    late_after_hours: int | None
+    flags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, critique: Critique, *, questions: int | None, limits: dict, hours: float | None,
+           flags: list[str]) -> KindFacts:
+        good = limits.get("good_count")
+        return cls(
+            kind=critique.kind,
+            words=critique.metrics.words,
+            sentences=critique.metrics.sentences,
+            max_words=limits.get("max_words"),
+            questions=questions,
+            good_count=tuple(good) if good else None,
+            hours_since_interview=None if hours is None else round(hours, 1),
+            late_after_hours=limits.get("late_after_hours"),
+            flags=tuple(flags),
+        )
+
+
 def _flags(critique: Critique) -> list[str]:
     flags = []
     if any(f.check == "injection" for f in critique.findings):
@@ -104,7 +145,7 @@ class Prompts:
         import yaml
 
         self.directory = Path(directory) if directory else default_prompts_dir()
-        missing = [name for name in TEMPLATE_FILES if not (self.directory / name).is_file()]
+        missing = [name for name in REQUIRED_FILES if not (self.directory / name).is_file()]
         if missing:
             raise PromptError(f"{self.directory}: missing prompt file(s): {', '.join(missing)}")
         env = jinja2.Environment(
@@ -117,6 +158,11 @@ class Prompts:
             self._system = env.get_template("system.j2")
             self._user = env.get_template("user.j2")
             self._repair = env.get_template("repair.j2")
+            self._kinds = {
+                kind: (env.get_template(system), env.get_template(user))
+                for kind, (system, user) in KIND_FILES.items()
+                if (self.directory / system).is_file() and (self.directory / user).is_file()
+            }
         except jinja2.TemplateSyntaxError as error:
             raise PromptError(f"{error.filename or error.name}:{error.lineno}: {error.message}") from None
         try:
@@ -156,6 +202,27 @@ class Prompts:
             {"role": "user", "content": self._render(self._user, context)},
         ]
 
+    def kind_messages(self, kind: str, *, text: str, role: str | None, facts: KindFacts,
+                      reply_shape: str | None = None) -> list[dict]:
+        """The system and user messages for a thank-you email or a list of questions to ask:
+        the text delimited and escaped exactly as an answer is."""
+        if kind not in self._kinds:
+            system, user = KIND_FILES[kind]
+            raise PromptError(f"{self.directory} has no {system} and {user} (the prompts for a {KIND_LABELS[kind]}): "
+                              "copy them from coach's prompts/ to grade it with the LLM engine")
+        context = {
+            "role": self.role(role),
+            "role_given": role,
+            "answer": escape_delimiters(text),
+            "facts": facts,
+            "reply_shape": reply_shape,
+        }
+        system, user = self._kinds[kind]
+        return [
+            {"role": "system", "content": self._render(system, context)},
+            {"role": "user", "content": self._render(user, context)},
+        ]
+
     def check(self) -> None:
         """Render every template once with sample data, so a broken custom template is one
         error at start-up instead of a fallback for every answer."""
@@ -164,6 +231,11 @@ class Prompts:
                       star_cues="situation no", flags=("sample flag",))
         for shape in (None, "{}"):
             self.messages(answer="sample", question="sample?", role="sample", facts=facts, reply_shape=shape)
+            for kind in self._kinds:
+                for hours in (None, 30.0):
+                    sample = KindFacts(kind=kind, words=1, sentences=1, max_words=200, questions=1, good_count=(3, 5),
+                                       hours_since_interview=hours, late_after_hours=24, flags=("sample flag",))
+                    self.kind_messages(kind, text="sample", role="sample", facts=sample, reply_shape=shape)
         self.repair("sample error")
 
     def repair(self, errors: str) -> str:

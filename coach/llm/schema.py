@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,26 +61,84 @@ class Review(_Strict):
         return {name: getattr(self, name).rating for name in names}
 
 
-@cache
-def strict_response_format() -> dict:
-    """The strict `json_schema` response format, built once per process.
+# --- the other kinds of text (coach/kinds.py): a thank-you email, the questions to ask ----------
 
-    Review is already strict (every field required, extra keys forbidden), so its pydantic
-    schema is what OpenAI's strict mode asks for.
+
+class CriterionEvidence(_Strict):
+    """One criterion of a kind, judged on the text's own words, like a STAR part: `present`
+    says the text does what the criterion asks, `quotes` show where (an unverified claim is
+    capped by coach.llm.kind_critic)."""
+
+    quotes: list[str] = Field(description="exact words copied from the text that show this criterion")
+    present: bool
+    rating: int = Rating
+
+
+class _KindReview(_Strict):
+    """Each kind's reply: its judged criteria, then concerns, strengths, suggestions and an
+    optional rewrite (the same fields as an answer's Review)."""
+
+    # The criteria the model judges; the kind's others (its length, its count of questions)
+    # are measured by code (coach.kinds.MEASURED).
+    JUDGED: ClassVar[tuple[str, ...]] = ()
+
+    def judged(self) -> list[tuple[str, CriterionEvidence]]:
+        return [(name, getattr(self, name)) for name in self.JUDGED]
+
+
+class ThankYouReview(_KindReview):
+    """The reply for a thank-you email (criteria: coach/data/kinds.yaml `thank-you.weights`)."""
+
+    JUDGED: ClassVar[tuple[str, ...]] = ("gratitude", "interest", "recap", "specific_moment", "tone", "sign_off")
+    gratitude: CriterionEvidence
+    interest: CriterionEvidence
+    recap: CriterionEvidence
+    specific_moment: CriterionEvidence
+    tone: CriterionEvidence
+    sign_off: CriterionEvidence
+    concerns: list[Concern]
+    strengths: list[str]
+    suggestions: list[str]
+    rewrite: str = Field(description="the improved text, or an empty string")
+
+
+class QuestionsReview(_KindReview):
+    """The reply for the questions to ask (criteria: coach/data/kinds.yaml `questions.weights`)."""
+
+    JUDGED: ClassVar[tuple[str, ...]] = ("open", "specific", "topics", "timing")
+    open: CriterionEvidence
+    specific: CriterionEvidence
+    topics: CriterionEvidence
+    timing: CriterionEvidence
+    concerns: list[Concern]
+    strengths: list[str]
+    suggestions: list[str]
+    rewrite: str = Field(description="the improved text, or an empty string")
+
+
+KIND_REVIEWS: dict[str, type[_KindReview]] = {"thank-you": ThankYouReview, "questions": QuestionsReview}
+
+
+@cache
+def strict_response_format(reply: type[BaseModel] = Review) -> dict:
+    """The strict `json_schema` response format of a reply model, built once per process.
+
+    The reply models are already strict (every field required, extra keys forbidden), so
+    their pydantic schema is what OpenAI's strict mode asks for.
     """
     return {
         "type": "json_schema",
-        "json_schema": {"name": Review.__name__, "strict": True, "schema": Review.model_json_schema()},
+        "json_schema": {"name": reply.__name__, "strict": True, "schema": reply.model_json_schema()},
     }
 
 
-def json_schema() -> dict:
+def json_schema(reply: type[BaseModel] = Review) -> dict:
     """The reply's JSON schema for JSON-object mode (sent in the request and the prompt).
 
     References are inlined and titles dropped: servers that turn a schema into a decoding
     grammar (llama.cpp) do not all follow `$ref`, and titles only repeat property names.
     """
-    raw = Review.model_json_schema()
+    raw = reply.model_json_schema()
     return _with_limits(_simplify(raw, raw.get("$defs", {})))
 
 
@@ -108,15 +167,15 @@ def _with_limits(node, name: str | None = None):
     return node
 
 
-def compact_json_schema() -> str:
-    return json.dumps(json_schema(), separators=(",", ":"))
+def compact_json_schema(reply: type[BaseModel] = Review) -> str:
+    return json.dumps(json_schema(reply), separators=(",", ":"))
 
 
-def reply_shape() -> str:
+def reply_shape(reply: type[BaseModel] = Review) -> str:
     """The schema as a compact shape for the prompt in JSON-object mode, e.g.
     `{"tone":{"reason":string,"rating":1-5},"strengths":[string,...],...}`: a fifth of the
     schema's length, and easier for a small model to follow."""
-    return _shape(json_schema())
+    return _shape(json_schema(reply))
 
 
 def _shape(node: dict) -> str:
