@@ -9,7 +9,7 @@ by the rubric.
 from __future__ import annotations
 
 from coach.checks import Check, Outcome
-from coach.models import Finding, Span
+from coach.models import Finding
 from coach.text import Document
 
 
@@ -23,7 +23,7 @@ def run(document: Document) -> Outcome:
                 check="injection",
                 severity="problem",
                 message="The answer tries to instruct the grader; it was graded as plain text.",
-                span=Span.of(document.text, start, end),
+                span=document.span(start, end),
                 suggestion="Remove instructions aimed at the grader; answer the question.",
             )
         )

@@ -17,7 +17,7 @@ from importlib import resources
 from coach import thresholds as t
 from coach.checks import Check, Outcome
 from coach.models import Finding
-from coach.text import Document, Sentence, compile_phrases
+from coach.text import Document, Phrases, Sentence
 
 _TARGET = re.compile(
     r"""(?x)\b(?:
@@ -44,7 +44,7 @@ _NEUTRAL_DIFFICULTY = frozenset(
     argued argue arguing argument arguments furious anxious annoyed irate outage outages""".split()
 )
 # Insults and blame: one of these about another person makes the answer negative.
-_INSULTS = compile_phrases(
+_INSULTS = Phrases(
     [
         "jerk", "jerks", "idiot", "idiots", "idiotic", "incompetent", "lazy", "useless", "clueless",
         "toxic", "stupid", "dumb", "annoying", "arrogant", "ridiculous", "pathetic", "hopeless",
@@ -68,12 +68,12 @@ _INSULTS = compile_phrases(
     ]
 )
 # Insults that are themselves names for people, so they need no other target.
-_INSULTING_NAMES = compile_phrases(
+_INSULTING_NAMES = Phrases(
     ["jerk", "jerks", "idiot", "idiots", "moron", "morons", "clown", "clowns", "liar", "liars",
      "toxic people", "lazy people", "incompetent people", "losers"]
 )
 # Grievances: milder, negative when they dominate the answer.
-_GRIEVANCES = compile_phrases(
+_GRIEVANCES = Phrases(
     [
         "didn't pay", "did not pay", "never paid", "underpaid", "low pay", "don't get along",
         "didn't get along", "did not get along", "butting heads", "butted heads", "didn't trust",
@@ -123,16 +123,16 @@ class Judgement:
 
 def judge(sentence: Sentence, implicit_target: bool = False) -> Judgement | None:
     """How a sentence speaks of other people: insults, grievances, or negative words."""
-    lower = sentence.lower
+    lower, exact = sentence.lower, sentence.lower_for_phrases
     targets = [m.start() for m in _TARGET.finditer(lower)]
     if not targets and not implicit_target:
         # "idiots like that": some insults name the people they insult.
-        names = [m.group() for m in _INSULTING_NAMES.finditer(lower)]
+        names = [m.group() for m in _INSULTING_NAMES.finditer(lower, exact)]
         return Judgement(sentence, names, strong=True) if names else None
-    insults = [m.group() for m in _INSULTS.finditer(lower) if not _IMMEDIATE_NEGATION.search(lower[: m.start()])]
+    insults = [m.group() for m in _INSULTS.finditer(lower, exact) if not _IMMEDIATE_NEGATION.search(lower[: m.start()])]
     if insults:
         return Judgement(sentence, insults, strong=True)
-    mild = [m.group() for m in _GRIEVANCES.finditer(lower)]
+    mild = [m.group() for m in _GRIEVANCES.finditer(lower, exact)]
     mild += _lexicon_judgements(sentence, targets, implicit_target)
     return Judgement(sentence, mild, strong=False) if mild else None
 
@@ -140,8 +140,7 @@ def judge(sentence: Sentence, implicit_target: bool = False) -> Judgement | None
 def _lexicon_judgements(sentence: Sentence, targets: list[int], implicit_target: bool) -> list[str]:
     valences = _valences()
     found = []
-    for token in sentence.tokens:
-        word = token.lower
+    for token, word in zip(sentence.tokens, sentence.words):  # words: each token's `lower`, made once
         if word in _NEUTRAL_DIFFICULTY or valences.get(word, 0.0) > t.NEGATIVE_VALENCE:
             continue
         offset = token.start - sentence.start
@@ -167,6 +166,15 @@ def _negated(lower: str, offset: int) -> bool:
 
 
 def run(document: Document) -> NegativityOutcome:
+    """The check's outcome, computed once per document: relevance's question rubrics ask for
+    this verdict too (coach/checks/question_types.py)."""
+    outcome = document.memo.get("negativity")
+    if outcome is None:
+        outcome = document.memo["negativity"] = _run(document)
+    return outcome
+
+
+def _run(document: Document) -> NegativityOutcome:
     implicit = bool(document.question and _ASKS_ABOUT_EMPLOYER.search(document.question))
     judgements = [j for s in document.sentences if (j := judge(s, implicit))]
     judged = {id(j.sentence) for j in judgements}

@@ -10,10 +10,10 @@ from coach import thresholds as t
 from coach import topics
 from coach.checks import Check, Outcome
 from coach.models import Finding, Metrics, Span
-from coach.text import Document, compile_phrases
+from coach.text import Document, Phrases
 
 # Fillers that are filler wherever they stand.
-_ALWAYS_FILLER = compile_phrases(
+_ALWAYS_FILLER = Phrases(
     ["um", "umm", "ummm", "uh", "uhh", "uhhh", "uhm", "er", "erm", "hmm", "hmmm", "you know", "i mean", "kind of", "sort of",
      "basically", "literally", "actually", "you know what i mean", "or whatever", "and stuff",
      "and stuff like that", "and so on and so forth", "right?", "yeah", "okay so", "ok so"]
@@ -75,7 +75,7 @@ def run(document: Document) -> RamblingOutcome:
 
 
 def _filler_spans(document: Document) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in _ALWAYS_FILLER.finditer(document.text) if not _is_noun_kind_of(document.text, m)]
+    spans = [m.span() for m in _ALWAYS_FILLER.finditer(document.text, document.text_lower) if not _is_noun_kind_of(document.text, m)]
     spans += [(m.start(), m.end()) for m in _LIKE.finditer(document.text) if _is_filler_like(document.text, m)]
     for sentence in document.sentences:
         opening = _OPENING_FILLER.match(sentence.text)
@@ -105,12 +105,12 @@ def _lead(text: str, start: int, end: int) -> int:
 
 
 def _repeated_phrases(document: Document) -> dict[str, int]:
-    counts: Counter[str] = Counter()
+    # Counted as word tuples, joined into phrases only when repeated (few are).
+    counts: Counter[tuple[str, ...]] = Counter()
     for sentence in document.sentences:
         words = [w for w in sentence.words if w not in _STOPWORDS]
-        for i in range(len(words) - t.REPEATED_PHRASE_WORDS + 1):
-            counts[" ".join(words[i : i + t.REPEATED_PHRASE_WORDS])] += 1
-    return {phrase: n for phrase, n in counts.items() if n >= t.REPEATED_PHRASE_MIN_COUNT}
+        counts.update(zip(*(words[i:] for i in range(t.REPEATED_PHRASE_WORDS))))
+    return {" ".join(phrase): n for phrase, n in counts.items() if n >= t.REPEATED_PHRASE_MIN_COUNT}
 
 
 def _judge(outcome, document, fillers, long_sentences, repeats) -> None:

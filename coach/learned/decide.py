@@ -37,6 +37,14 @@ def scores(document: Document) -> list[Scored]:
 
 
 def star_evidence(document: Document) -> dict[str, list[Evidence]]:
+    """Which sentences show each STAR part; computed once per document (STAR and relevance ask)."""
+    cached = document.memo.get("star_evidence")
+    if cached is None:
+        cached = document.memo["star_evidence"] = _star_evidence(document)
+    return cached
+
+
+def _star_evidence(document: Document) -> dict[str, list[Evidence]]:
     model = sentence_model()
     found: dict[str, list[Evidence]] = {part: [] for part in STAR_PARTS}
     for index, scored in enumerate(scores(document)):

@@ -73,69 +73,114 @@ def question_kind(question: str | None) -> str:
     return "story" if asks_for_story(question) else "nonstory"
 
 
+class _Word:
+    """What the features ask of one word, looked up once per distinct word (not once per use
+    and per feature kind): its w= and c= features, its valence, and the word classes."""
+
+    __slots__ = ("text", "feature", "cluster", "cluster_feature", "valence", "hesitation", "negation",
+                 "person", "subject", "first", "plural", "modal", "past", "copula", "habitual", "filler")
+
+    def __init__(self, word: str, valence: dict[str, float], cluster_of: dict[str, str]):
+        self.text = word
+        self.feature = f"w={word}"
+        self.cluster = cluster_of.get(word)
+        # An empty cluster id names no cluster (as `if cluster:` always read it).
+        self.cluster_feature = f"c={self.cluster}" if self.cluster else None
+        self.valence = valence.get(word)
+        self.hesitation = _HESITATION.fullmatch(word) is not None
+        self.negation = word in _NEGATIONS or word.endswith("n't")
+        self.person = word in _PEOPLE or word in _THIRD
+        self.subject = word in _PEOPLE or word in _THIRD_SUBJECTS
+        self.first = word in _FIRST_SINGULAR
+        self.plural = word in _FIRST_PLURAL
+        self.modal = word in _MODALS
+        self.past = is_past(word)
+        self.copula = word in _COPULAS
+        self.habitual = word in _HABITUAL
+        self.filler = word in _FILLER_WORDS
+
+
+# Distinct words seen so far. Bounded: emptied when full, so a huge batch's vocabulary cannot
+# grow memory without end (the entries are cheap to make again).
+_WORDS: dict[str, _Word] = {}
+_WORDS_LIMIT = 20_000
+
+
+def _lookup(words: list[str]) -> list[_Word]:
+    known = _WORDS
+    if len(known) > _WORDS_LIMIT:
+        known.clear()
+    found = []
+    for word in words:
+        entry = known.get(word)
+        if entry is None:
+            entry = known[word] = _Word(word, valences(), clusters())
+        found.append(entry)
+    return found
+
+
 def sentence_features(words: list[str], index: int, total: int, question: str, has_number: bool) -> set[str]:
     """The features of one sentence, given its lower-case words and where it stands.
 
     Hesitation sounds are dropped first, so a transcript's "so um I rang" reads as "so I rang"."""
-    valence, cluster_of = valences(), clusters()
-    words = [w for w in words if not _HESITATION.fullmatch(w)]
-    features = {f"q={question}", f"len={_length(len(words))}"}
+    entries = [entry for entry in _lookup(words) if not entry.hesitation]
+    features = {f"q={question}", f"len={_length(len(entries))}"}
     features.update(_position(index, total, question))
     if has_number:
         features.add("number")
     previous = "^"
-    for word in words:
-        features.add(f"w={word}")
-        features.add(f"b={previous}_{word}")
-        cluster = cluster_of.get(word)
-        if cluster:
-            features.add(f"c={cluster}")
-        previous = word
-    if words:
-        features.add(f"f2={words[0]}_{words[1] if len(words) > 1 else '$'}")
-    judged = _judgements(words, valence)
+    for entry in entries:
+        features.add(entry.feature)
+        features.add(f"b={previous}_{entry.text}")
+        if entry.cluster_feature:
+            features.add(entry.cluster_feature)
+        previous = entry.text
+    if entries:
+        features.add(f"f2={entries[0].text}_{entries[1].text if len(entries) > 1 else '$'}")
+    judged = _judgements(entries)
     features.update(_valence_features(judged))
-    features.update(_who_features(words, judged))
-    features.update(_said_of_others(words, valence, cluster_of))
+    features.update(_who_features(entries, judged))
+    features.update(_said_of_others(entries))
     return features
 
 
-def _said_of_others(words: list[str], valence: dict[str, float], cluster_of: dict[str, str]) -> set[str]:
+def _said_of_others(entries: list[_Word]) -> set[str]:
     """What a sentence says another person *is* or habitually does: "my boss was a
     micromanager", "the company is disorganised", "he never listened". A trait said of a
     person is a judgement of them; an event that happened near them is not."""
     found = set()
-    for i, word in enumerate(words):
-        if word not in _PEOPLE and word not in _THIRD_SUBJECTS:
+    for i, entry in enumerate(entries):
+        if not entry.subject:
             continue
-        rest = words[i + 1 : i + 1 + _ATTRIBUTE_REACH]
+        rest = entries[i + 1 : i + 1 + _ATTRIBUTE_REACH]
         for j, verb in enumerate(rest):
-            if verb in _COPULAS:
-                complement = [w for w in rest[j + 1 :] if w not in _FILLER_WORDS][:2]
+            if verb.copula:
+                complement = [w for w in rest[j + 1 :] if not w.filler][:2]
                 for w in complement:
-                    found.add(f"trait={w}")
-                    if w in cluster_of:
-                        found.add(f"trait~{cluster_of[w]}")
-                    if valence.get(w, 0.0) <= -1.0:
+                    found.add(f"trait={w.text}")
+                    if w.cluster is not None:
+                        found.add(f"trait~{w.cluster}")
+                    value = 0.0 if w.valence is None else w.valence
+                    if value <= -1.0:
                         found.add("trait=negative")
-                    elif valence.get(w, 0.0) >= 1.0:
+                    elif value >= 1.0:
                         found.add("trait=positive")
                 break
-            if verb in _HABITUAL:
-                found.add(f"habit={verb}")
+            if verb.habitual:
+                found.add(f"habit={verb.text}")
                 break
     return found
 
 
-def _judgements(words: list[str], valence: dict[str, float]) -> list[tuple[int, float]]:
+def _judgements(entries: list[_Word]) -> list[tuple[int, float]]:
     """(position, valence) of each rated word; a negation just before flips it, as VADER does
     ("not bad" is mildly positive, "not helpful" negative)."""
     judged = []
-    for position, word in enumerate(words):
-        value = valence.get(word)
+    for position, entry in enumerate(entries):
+        value = entry.valence
         if value is None:
             continue
-        if any(w in _NEGATIONS or w.endswith("n't") for w in words[max(0, position - _NEGATION_REACH) : position]):
+        if any(w.negation for w in entries[max(0, position - _NEGATION_REACH) : position]):
             value *= _NEGATION_FLIP
         judged.append((position, value))
     return judged
@@ -173,14 +218,22 @@ def _valence_features(judged: list[tuple[int, float]]) -> set[str]:
     return found
 
 
-def _who_features(words: list[str], judged: list[tuple[int, float]]) -> set[str]:
+def _who_features(entries: list[_Word], judged: list[tuple[int, float]]) -> set[str]:
     """Who the sentence is about, who a negative word lands on, and what its verbs say of
     time and intent."""
     found = set()
-    people = [i for i, w in enumerate(words) if w in _PEOPLE or w in _THIRD]
-    first = [i for i, w in enumerate(words) if w in _FIRST_SINGULAR]
-    plural = any(w in _FIRST_PLURAL for w in words)
-    negated = any(w in _NEGATIONS or w.endswith("n't") for w in words)
+    # One pass for every word class asked of the whole sentence.
+    people, first = [], []
+    plural = negated = modal = past = False
+    for i, w in enumerate(entries):
+        if w.person:
+            people.append(i)
+        if w.first:
+            first.append(i)
+        plural |= w.plural
+        negated |= w.negation
+        modal |= w.modal
+        past |= w.past
     for name, present in (("others", people), ("i", first), ("we", plural), ("negated", negated)):
         if present:
             found.add(f"who={name}")
@@ -196,18 +249,18 @@ def _who_features(words: list[str], judged: list[tuple[int, float]]) -> set[str]
             found.add(f"judged=self:{strength}")
         else:
             found.add(f"judged=nobody:{strength}")
-    if words and words[0] in _THIRD | _PEOPLE:
+    if entries and entries[0].person:
         found.add("opens=others")
-    for i, word in enumerate(words[:-1]):
-        if word in ("i", "we"):
-            following = words[i + 1 : i + 3]
-            if any(is_past(w) for w in following):
-                found.add(f"{word}+past")
-            if any(w in _MODALS for w in following):
-                found.add(f"{word}+modal")
-    if any(w in _MODALS for w in words):
+    for i, entry in enumerate(entries[:-1]):
+        if entry.text in ("i", "we"):
+            following = entries[i + 1 : i + 3]
+            if any(w.past for w in following):
+                found.add(f"{entry.text}+past")
+            if any(w.modal for w in following):
+                found.add(f"{entry.text}+modal")
+    if modal:
         found.add("modal")
-    if any(is_past(w) for w in words):
+    if past:
         found.add("past")
     return found
 
@@ -230,7 +283,7 @@ def _holds(sentence: Sentence, starts: list[int]) -> bool:
 
 
 # Feature kinds that carry what an answer says, not where it stands.
-_DODGE_KINDS = ("w=", "b=", "c=", "judged", "who", "i+", "we+", "modal", "past", "trait", "number", "q=")
+DODGE_KINDS = ("w=", "b=", "c=", "judged", "who", "i+", "we+", "modal", "past", "trait", "number", "q=")
 
 
 def dodge_features(sentence_features: list[set[str]]) -> set[str]:
@@ -239,5 +292,5 @@ def dodge_features(sentence_features: list[set[str]]) -> set[str]:
     found = {f"n={min(len(sentence_features), 6)}"}
     for index, features in enumerate(sentence_features):
         prefix = "s1:" if index == 0 else "r:"
-        found.update(prefix + f for f in features if f.startswith(_DODGE_KINDS))
+        found.update(prefix + f for f in features if f.startswith(DODGE_KINDS))
     return found

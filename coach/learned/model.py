@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import repeat
 
-from coach.learned.features import document_features, dodge_features
+from coach.learned.features import DODGE_KINDS, document_features
 from coach.text import Document
 
 MODEL_FILE = "sentence_model.json"
@@ -25,6 +26,8 @@ class Scored:
 
     probabilities: dict[str, float]
     features: frozenset[str]
+    # (feature, weights) of the features the model knows, kept from scoring for `reasons`.
+    weighed: tuple[tuple[str, list[float]], ...] = field(default=(), compare=False, repr=False)
 
 
 class SentenceModel:
@@ -35,35 +38,62 @@ class SentenceModel:
         self.weights: dict[str, list[float]] = payload["weights"]
         dodge = payload.get("dodge", {"bias": -35.0, "threshold": 1.0, "weights": {}})
         self.dodge_bias, self.dodge_threshold, self.dodge_weights = dodge["bias"], dodge["threshold"], dodge["weights"]
+        self._dodge_split: tuple[dict[str, float], dict[str, float]] | None = None
+        # describe() of each weighed feature, asked again for every sentence's reasons.
+        self._descriptions: dict[str, str | None] = {}
 
     def score(self, document: Document) -> list[Scored]:
         return [self._score(features) for features in document_features(document)]
 
     def _score(self, features: set[str]) -> Scored:
-        sums = list(self.bias)
-        for feature in features:
-            row = self.weights.get(feature)
-            if row is not None:
-                for i, weight in enumerate(row):
-                    sums[i] += weight
-        return Scored({t: sigmoid(s) for t, s in zip(self.targets, sums)}, frozenset(features))
+        # Sparse: only the rows of the features the model knows, summed column by column
+        # (each column from its bias, in the features' order, as a running sum would).
+        get = self.weights.get
+        weighed = [(feature, row) for feature in features if (row := get(feature)) is not None]
+        rows = [row for _, row in weighed]
+        sums = [sum(column, bias) for bias, column in zip(self.bias, zip(*rows))] if rows else self.bias
+        return Scored({t: sigmoid(s) for t, s in zip(self.targets, sums)}, frozenset(features), tuple(weighed))
 
     def dodge_probability(self, scored: list[Scored]) -> float:
         """How likely the answer avoids what was asked ("I've never really had a conflict",
-        "my weakness is that I care too much"), from all its sentences."""
-        features = dodge_features([set(s.features) for s in scored])
-        return sigmoid(self.dodge_bias + sum(self.dodge_weights.get(f, 0.0) for f in features))
+        "my weakness is that I care too much"), from all its sentences.
+
+        The weights of features.dodge_features(), without building its prefixed strings:
+        the first sentence's features weigh by their "s1:" weight, the union of the other
+        sentences' by their "r:" weight (a set, so a feature of two sentences counts once)."""
+        first, rest = self._dodge_weights_by_part()
+        total = self.dodge_weights.get(f"n={min(len(scored), 6)}", 0.0)
+        if scored:
+            total += sum(map(first.get, scored[0].features, repeat(0.0)))
+            total += sum(map(rest.get, set().union(*(s.features for s in scored[1:])), repeat(0.0)))
+        return sigmoid(self.dodge_bias + total)
+
+    def _dodge_weights_by_part(self) -> tuple[dict[str, float], dict[str, float]]:
+        """The dodge weights of first-sentence and other-sentence features, keyed by the
+        sentence feature; only of the kinds dodge_features keeps, so no other kind weighs."""
+        if self._dodge_split is None:
+            parts: dict[str, dict[str, float]] = {"s1:": {}, "r:": {}}
+            for key, weight in self.dodge_weights.items():
+                prefix, colon, feature = key.partition(":")
+                if colon and prefix + colon in parts and feature.startswith(DODGE_KINDS):
+                    parts[prefix + colon][feature] = weight
+            self._dodge_split = parts["s1:"], parts["r:"]
+        return self._dodge_split
 
     def reasons(self, scored: Scored, target: str, limit: int = 2) -> list[str]:
         """The features that pushed this sentence towards `target` most, in plain words
         (only those a person can check against the sentence: words, tense, numbers)."""
         column = self.targets.index(target)
-        pushes = sorted(
-            (self.weights[f][column], f)
-            for f in scored.features
-            if f in self.weights and self.weights[f][column] > 0 and describe(f) is not None
-        )
-        return [describe(feature) for _, feature in reversed(pushes[-limit:])]
+        weighed = scored.weighed or [(f, self.weights[f]) for f in scored.features if f in self.weights]
+        pushes = sorted((row[column], f) for f, row in weighed if row[column] > 0 and self._describe(f) is not None)
+        return [self._describe(feature) for _, feature in reversed(pushes[-limit:])]
+
+    def _describe(self, feature: str) -> str | None:
+        try:
+            return self._descriptions[feature]
+        except KeyError:
+            description = self._descriptions[feature] = describe(feature)
+            return description
 
 
 # Context features (the question's kind, length, position with the question) weigh in the

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from itertools import repeat
 from importlib import resources
 
@@ -34,16 +34,40 @@ _MARKS = (
     ("mark=fraction", re.compile(r"\b\d{1,3}\s*(?:/|out of)\s*\d{1,3}\b", re.I)),
     ("mark=brackets", re.compile(r"[【\[(]{1,2}\s*(?:note|system|admin|to the|for the)\b", re.I)),
 )
+# What each mark cannot match without: one of these must be in the sentence (looked for in its
+# lower case, which keeps every symbol). So the regexes run only on the rare sentence that has
+# one: a role line ends in ":", ">" or "]", a template has "<" or "[", a fraction "/" or "out of".
+_MARK_NEEDS = {
+    "mark=role-line": (":", ">", "]"),
+    "mark=template": ("<", "["),
+    "mark=heading": ("#", "=", "-", "*"),
+    "mark=json": ('"',),
+    "mark=fraction": ("/", "out of"),
+    "mark=brackets": ("【", "[", "("),
+}
+# Any of them at all: most sentences have none, and one search says so.
+_ANY_MARK_NEED = re.compile("|".join(re.escape(need) for needs in _MARK_NEEDS.values() for need in needs))
+# Words _ADDRESSES cannot match without.
+_ADDRESS_NEEDS = ("you", "answer", "response", "submission", "reply", "candidate")
 
 
 def segment_features(text: str, words: list[str]) -> set[str]:
-    """A sentence's character 3-grams, words, pairs, opening words, marks, and whether it
+    """A sentence's character 4-grams, words, pairs, opening words, marks, and whether it
     narrates (what "I"/"we" did: a story) or addresses someone (an imperative, "you")."""
-    flat = _SPACES.sub(" ", text.lower())
+    flat = _flat(text)
     features = set()
     for token in _TOKEN.findall(flat):
-        marked = f"<{token}>"
-        features.update(f"c4={marked[i:i + 4]}" for i in range(max(1, len(marked) - 3)))
+        features.update(_char_grams(token))
+    return features | _word_features(text, flat, words)
+
+
+def _flat(text: str) -> str:
+    return _SPACES.sub(" ", text.lower())
+
+
+def _word_features(text: str, flat: str, words: list[str]) -> set[str]:
+    """All but the character grams: words, pairs, the opening word, marks, narrates, addresses."""
+    features = set()
     previous = "^"
     for word in words:
         features.add(f"w={word}")
@@ -51,14 +75,24 @@ def segment_features(text: str, words: list[str]) -> set[str]:
         previous = word
     if words:
         features.add(f"first={words[0]}")
-    features.update(name for name, pattern in _MARKS if pattern.search(text))
-    for i, word in enumerate(words[:-1]):
-        if word in _NARRATORS and is_past(words[i + 1]):
+    if _ANY_MARK_NEED.search(flat):
+        features.update(
+            name for name, pattern in _MARKS if any(c in flat for c in _MARK_NEEDS[name]) and pattern.search(text)
+        )
+    for word, following in zip(words, words[1:]):
+        if word in _NARRATORS and is_past(following):
             features.add("narrates")
-    if _ADDRESSES.search(flat):
+            break
+    if any(word in flat for word in _ADDRESS_NEEDS) and _ADDRESSES.search(flat):
         features.add("addresses")
     return features
 
+
+@lru_cache(maxsize=1 << 14)
+def _char_grams(token: str) -> tuple[str, ...]:
+    """A token's character 4-grams, marked at both ends ("<led>" gives "<led", "led>")."""
+    marked = f"<{token}>"
+    return tuple(f"c4={marked[i:i + 4]}" for i in range(max(1, len(marked) - 3)))
 
 
 def document_segments(document: Document) -> list[tuple[int, int, set[str]]]:
@@ -66,22 +100,49 @@ def document_segments(document: Document) -> list[tuple[int, int, set[str]]]:
     return [(s.start, s.end, segment_features(s.text, s.words)) for s in document.sentences]
 
 
+# Tokens whose weighed grams are kept; past it the store is emptied (a batch's vocabulary has
+# no end, and an entry is cheap to make again).
+_TOKENS_KEPT = 20_000
+
+
 class SteeringModel:
     def __init__(self, payload: dict):
         self.bias: float = payload["bias"]
         self.threshold: float = payload["threshold"]
         self.weights: dict[str, float] = payload["weights"]
+        self._token_grams: dict[str, dict[str, float]] = {}
 
     def probability(self, features: set[str]) -> float:
         return sigmoid(self.bias + sum(map(self.weights.get, features, repeat(0.0))))
 
+    def sentence_probability(self, text: str, words: list[str]) -> float:
+        """probability(segment_features(text, words)), with each token's character grams and
+        their weights looked up once per token, not once per sentence: grams are most of a
+        sentence's features, and the same few hundred tokens make most sentences. The grams
+        are merged by name, so a gram two tokens share still weighs once."""
+        flat = _flat(text)
+        grams: dict[str, float] = {}
+        for token in _TOKEN.findall(flat):
+            grams.update(self._grams_of(token))
+        others = _word_features(text, flat, words)
+        return sigmoid(self.bias + sum(grams.values()) + sum(map(self.weights.get, others, repeat(0.0))))
+
+    def _grams_of(self, token: str) -> dict[str, float]:
+        grams = self._token_grams.get(token)
+        if grams is None:
+            if len(self._token_grams) >= _TOKENS_KEPT:
+                self._token_grams.clear()
+            weights = self.weights
+            grams = self._token_grams[token] = {g: weights[g] for g in _char_grams(token) if g in weights}
+        return grams
+
     def steering_spans(self, document: Document) -> list[tuple[int, int, float]]:
         """The sentences that try to steer the grader, with their probability."""
         found = []
-        for start, end, features in document_segments(document):
-            p = self.probability(features)
+        for sentence in document.sentences:
+            p = self.sentence_probability(sentence.text, sentence.words)
             if p >= self.threshold:
-                found.append((start, end, p))
+                found.append((sentence.start, sentence.end, p))
         return found
 
 
