@@ -14,7 +14,7 @@ import click
 
 from coach import __version__
 
-from coach.cli_config import check_settings, config_options, merged, selection_options, show_config
+from coach.cli_config import check_settings, config_options, limits_of, merged, selection_options, show_config
 from coach.config import ConfigFileError
 from coach.wording import count_of, listing
 
@@ -63,7 +63,7 @@ def _llm_options(command):
 
 
 def _grade_options(offline: bool, flags: dict, jobs: int, **settings):
-    """`settings`: the configuration's require_llm and checks."""
+    """`settings`: the configuration's require_llm, checks and limits."""
     from coach.engine import GradeOptions
 
     names = ("model", "timeout", "max_retries", "temperature", "no_fallback", "redact", "prompts_dir")
@@ -218,7 +218,7 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
     single = len(paths) == 1 and (paths[0] == "-" or not (os.path.isdir(paths[0]) or is_tabular(paths[0])))
     jobs = jobs or DEFAULT_JOBS
     options = _grade_options(config["engine"] == "offline", llm_flags, jobs, require_llm=config["engine"] == "llm",
-                             checks=check_settings(config))
+                             checks=check_settings(config), limits=limits_of(config))
     notes = _Notes()
     try:
         items = _read_first(paths, single, question, role, output, notes, kind)

@@ -90,10 +90,20 @@ def _base_formats() -> list[str]:
 
 
 def _grade_options(flags: dict):
+    """The engine's options: these flags over the configuration (coach/config.py), whose model,
+    checks and limits `coach critique` uses too, so both compute the same cache keys."""
+    from coach.cli_config import check_settings, limits_of
+    from coach.config import ConfigFileError, resolve
     from coach.engine import GradeOptions
 
-    return GradeOptions(model=flags["model"], temperature=flags["temperature"], redact=flags["redact"],
-                        prompts_dir=flags["prompts_dir"], timeout=flags["timeout"], max_retries=flags["max_retries"])
+    try:
+        config = resolve(None, False)
+    except ConfigFileError as error:
+        _base()._error(str(error))
+        return None
+    return GradeOptions(model=flags["model"] or config["model"], temperature=flags["temperature"], redact=flags["redact"],
+                        prompts_dir=flags["prompts_dir"], timeout=flags["timeout"], max_retries=flags["max_retries"],
+                        checks=check_settings(config), limits=limits_of(config))
 
 
 def _single(paths) -> bool:
@@ -152,6 +162,8 @@ def submit(paths, question, role, kind, response_format, quiet, **engine_flags) 
 
     base = _base()
     options = _grade_options(engine_flags)
+    if options is None:
+        return _base().EXIT_USAGE
     choice = _endpoint_choice("batch submit", options)
     if choice is None:
         return base.EXIT_USAGE
@@ -439,7 +451,11 @@ def collect(ids, output_format, output, no_fallback, fail_under, wait, quiet) ->
             except ConfigError as error:
                 base._error(str(error))
                 return base.EXIT_USAGE
-        grader = ReplyGrader([source for _, source in sources], store, no_fallback=no_fallback, notify=notes)
+        from coach.engine import settings_of
+
+        checks, limits = settings_of(records[0].fingerprint)  # as submitted (one collect: one configuration)
+        grader = ReplyGrader([source for _, source in sources], store, no_fallback=no_fallback, notify=notes,
+                             checks=checks, limits=limits)
         answers = (answer for record in records for answer in store.batch_answers(record.id))
         run = base._BatchRun([], False, output_format, output, fail_under, True, notes)
         exit_status = run.run(answers, grader, False, None, 1, finish=grader.finish)
@@ -509,6 +525,8 @@ def export_command(paths, question, role, kind, output, response_format, no_cach
 
     base = _base()
     options = _grade_options(engine_flags)
+    if options is None:
+        return _base().EXIT_USAGE
     environ = batch_jobs.llm_environ()
     choice = choose(options, environ)
     notes = base._Notes()
@@ -561,6 +579,8 @@ def import_command(results, paths, question, role, kind, output_format, output, 
         base._error(f"{output}: cannot tell the format from the extension; use --format")
         return base.EXIT_USAGE
     options = _grade_options(engine_flags)
+    if options is None:
+        return _base().EXIT_USAGE
     environ = batch_jobs.llm_environ()
     choice = choose(options, environ)
     notes = base._Notes()
@@ -575,7 +595,7 @@ def import_command(results, paths, question, role, kind, output_format, output, 
         return base.EXIT_USAGE
     store = base._open_cache()
     try:
-        grader = ReplyGrader([source], store, no_fallback=no_fallback, notify=notes)
+        grader = ReplyGrader([source], store, no_fallback=no_fallback, notify=notes, checks=options.checks, limits=options.limits)
         run = base._BatchRun(list(paths), _single(paths), output_format, output, fail_under, True, notes)
         exit_status = run.run(items, grader, False, None, 1, finish=grader.finish)
     finally:

@@ -60,6 +60,13 @@ def check_settings(config: Config):
     return CheckSettings.chosen(config["select"], config["ignore"], config["severity"])
 
 
+def limits_of(config: Config):
+    from coach.config import LIMITS
+    from coach.thresholds import Limits
+
+    return Limits(**{name.replace("-", "_"): config[name] for name in LIMITS})
+
+
 def _ids(values) -> list[str]:
     return [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
 

@@ -14,6 +14,7 @@ jinja2 unless the LLM engine is actually chosen.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from coach import offline
 from coach.check_settings import CheckSettings
+from coach.thresholds import DEFAULT_LIMITS, Limits
 from coach.models import SCHEMA_VERSION, Answer, Critique
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -48,6 +50,8 @@ class GradeOptions:
     require_llm: bool = False
     # Which checks count and at what severity (--select/--ignore, the configuration).
     checks: CheckSettings = field(default_factory=CheckSettings)
+    # Speaking pace and length limits (the configuration's [limits]).
+    limits: Limits = DEFAULT_LIMITS
 
 
 class EngineError(Exception):
@@ -94,6 +98,8 @@ def fingerprint(options: GradeOptions, environ: Mapping[str, str] | None = None)
     # Both engines start from the offline rules, so editing a rule invalidates both.
     common = {"schema_version": SCHEMA_VERSION, "coach_version": __version__, "rules_sha256": offline.rules_digest()}
     common |= options.checks.fingerprint()
+    if options.limits != DEFAULT_LIMITS:
+        common["limits"] = dataclasses.asdict(options.limits)
     if choice.engine == "offline":
         return {"engine": "offline", **common}
     from pathlib import Path
@@ -112,6 +118,13 @@ def fingerprint(options: GradeOptions, environ: Mapping[str, str] | None = None)
         "max_tokens": options.max_tokens,
         **common,
     }
+
+
+def settings_of(fingerprint_: Mapping) -> tuple[CheckSettings, Limits]:
+    """The check settings and limits a fingerprint was made with (the inverse of the part of
+    `fingerprint` they add): a batch is judged, on its way back, as it was submitted."""
+    checks = CheckSettings(ignored=frozenset(fingerprint_.get("ignored", ())), severities=dict(fingerprint_.get("severities", {})))
+    return checks, Limits(**fingerprint_.get("limits", {}))
 
 
 def _normal_url(url: str) -> str:
@@ -164,7 +177,7 @@ class Grader:
     def _graded(self, answer: Answer) -> Critique:
         self._announce_choice()
         if self._critic is None:
-            return offline.critique(answer)
+            return offline.critique(answer, self.options.limits)
         from coach.llm.client import CannotConnect, LLMFailure, Unreachable
 
         try:
@@ -245,7 +258,7 @@ class Grader:
             raise EngineError(f"LLM engine failed: {reason}")
         if not quiet:
             self._notify(f"{answer.source}: LLM engine failed ({reason}); used the offline engine")
-        return offline.critique(answer).model_copy(update={"fallback_reason": reason, "usage": usage})
+        return offline.critique(answer, self.options.limits).model_copy(update={"fallback_reason": reason, "usage": usage})
 
     def _llm_critic(self):
         return llm_critic(self.options, self.choice)
@@ -269,6 +282,6 @@ def llm_critic(options: GradeOptions, choice: EngineChoice):
         max_in_flight=options.max_in_flight,
     )
     try:
-        return LLMCritic(endpoint, prompts_dir=options.prompts_dir, redact=options.redact)
+        return LLMCritic(endpoint, prompts_dir=options.prompts_dir, redact=options.redact, limits=options.limits)
     except PromptError as error:
         raise ConfigError(str(error)) from None

@@ -42,11 +42,8 @@ def critique(answer: Answer) -> Critique:
 
 
 def _metrics(document: Document) -> Metrics:
-    from coach import thresholds
-
     words = document.word_count
-    return Metrics(words=words, sentences=len(document.sentences),
-                   speaking_seconds=round(words * 60 / thresholds.WORDS_PER_MINUTE, 1))
+    return Metrics(words=words, sentences=len(document.sentences), speaking_seconds=document.limits.speaking_seconds(words))
 
 
 def weights(kind: str) -> dict[str, int]:

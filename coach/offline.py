@@ -19,6 +19,7 @@ from coach.models import (
     SpecificityCheck,
 )
 from coach.text import Document
+from coach.thresholds import DEFAULT_LIMITS, Limits
 
 ENGINE = "offline"
 
@@ -39,12 +40,13 @@ def warm() -> None:
     clusters()
 
 
-def critique(answer: Answer) -> Critique:
+def critique(answer: Answer, limits: Limits = DEFAULT_LIMITS) -> Critique:
+    """`limits`: the user's speaking pace and length limits (the configuration's [limits])."""
     if answer.kind != "answer":
         from coach import kinds
 
         return kinds.critique(answer)
-    document = Document(answer.text, answer.question)
+    document = Document(answer.text, answer.question, limits)
     outcomes = {check_id: check.run(document) for check_id, check in registry().items()}
     star, rambling = outcomes["star"], outcomes["rambling"]
     negativity, specificity = outcomes["negativity"], outcomes["specificity"]

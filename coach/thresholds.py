@@ -1,7 +1,10 @@
 """Every threshold the offline engine uses, in one place (documented in docs/rubric.md).
 
-Change a number here, rerun `coach eval`, and keep the change only if the figures hold.
+Change a number here, rerun `coach eval`, and keep the change only if the figures hold. The
+three a user may tune (`[limits]` in the configuration, coach/config.py) travel as `Limits`.
 """
+
+from dataclasses import dataclass
 
 # Speaking pace used to turn words into seconds (a calm interview pace).
 WORDS_PER_MINUTE = 150
@@ -35,3 +38,22 @@ NEGATIVE_VALENCE = -1.5
 # badly of others" accuses the candidate): rules alone F1 0.38 there; with the model at 0.95,
 # 0.63 (F0.5 is flat from 0.85 to 0.97; the most precise end was taken).
 CONFIDENT_BLAME = 0.95
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits a user may set in the configuration; the defaults are the ones above."""
+
+    words_per_minute: int = WORDS_PER_MINUTE
+    max_speaking_seconds: int = MAX_SPEAKING_SECONDS
+    min_answer_words: int = MIN_ANSWER_WORDS
+
+    @property
+    def max_words(self) -> int:
+        return self.max_speaking_seconds * self.words_per_minute // 60
+
+    def speaking_seconds(self, words: int) -> float:
+        return round(words * 60 / self.words_per_minute, 1)
+
+
+DEFAULT_LIMITS = Limits()

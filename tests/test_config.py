@@ -229,3 +229,50 @@ def test_a_file_that_cannot_be_read_is_a_config_error(tmp_path):
     path.write_bytes(b"role = \"\xff\"\n")
     with pytest.raises(ConfigFileError, match="not valid TOML|cannot read"):
         load(path)
+
+
+def test_limits_set_the_pace_the_length_limit_and_the_shortest_answer(coach, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    default = critique_json(coach, stdin=HEDGED)
+    assert not any(f["check"] == "rambling" and "spoken" in f["message"] for f in default["findings"])
+    write(tmp_path, ".coach.toml", "[limits]\nwords-per-minute = 100\nmax-speaking-seconds = 20\nmin-answer-words = 60\n")
+    tuned = critique_json(coach, stdin=HEDGED)
+    words = tuned["metrics"]["words"]
+    assert 33 < words < 60  # over 20 s at 100 words a minute, under the 60-word floor
+    assert tuned["metrics"]["speaking_seconds"] == round(words * 60 / 100, 1) != default["metrics"]["speaking_seconds"]
+    assert any(f["check"] == "rambling" and "aim for under 20 s" in f["message"] for f in tuned["findings"])
+    assert any(f["check"] == "relevance" and f"Only {words} words" in f["message"] for f in tuned["findings"])
+
+
+def test_limits_change_the_cache_key_and_come_back_from_it():
+    from coach.check_settings import CheckSettings
+    from coach.engine import GradeOptions, fingerprint, settings_of
+    from coach.thresholds import Limits
+
+    environ = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
+    options = GradeOptions(checks=CheckSettings.chosen(None, ["hedging"], {"rambling": "info"}), limits=Limits(words_per_minute=120))
+    key = fingerprint(options, environ)
+    assert key != fingerprint(GradeOptions(), environ)
+    assert settings_of(key) == (options.checks, options.limits)
+    assert settings_of(fingerprint(GradeOptions(), environ)) == (CheckSettings(), Limits())
+
+
+def test_a_batch_export_uses_the_configuration_so_its_keys_are_the_ones_critique_looks_up(run_coach, tmp_path, monkeypatch):
+    from coach.engine import GradeOptions, fingerprint
+    from coach.cache import key as cache_key
+    from coach.cli_config import check_settings
+    from coach.config import load
+    from coach.models import Answer
+
+    answer_file = write(tmp_path, "a.md", HEDGED)
+    write(tmp_path, ".coach.toml", 'ignore = ["hedging"]\n')
+    out = tmp_path / "requests.jsonl"
+    ran = run_coach("batch", "export", str(answer_file), "-o", str(out), "--response-format", "json_schema", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    config = load(tmp_path / ".coach.toml")
+    environ = {"OPENAI_BASE_URL": "https://api.openai.com/v1"}
+    configured = fingerprint(GradeOptions(checks=check_settings(config)), environ)
+    answer = Answer(text=HEDGED, source=str(answer_file))
+    assert line["custom_id"] == cache_key(configured, answer)
+    assert line["custom_id"] != cache_key(fingerprint(GradeOptions(), environ), answer)

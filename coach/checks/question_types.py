@@ -206,7 +206,7 @@ def _about_yourself(document: Document) -> list[Finding]:
 
 
 def _too_long(document: Document) -> list[Finding]:
-    seconds = document.word_count * 60 / t.WORDS_PER_MINUTE
+    seconds = document.limits.speaking_seconds(document.word_count)
     if seconds <= _section("about_yourself")["max_seconds"]:
         return []
     return [Finding(

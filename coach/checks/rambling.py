@@ -63,7 +63,7 @@ def run(document: Document) -> RamblingOutcome:
     metrics = Metrics(
         words=words,
         sentences=len(document.sentences),
-        speaking_seconds=round(words * 60 / t.WORDS_PER_MINUTE, 1),
+        speaking_seconds=document.limits.speaking_seconds(words),
         filler_words=len(fillers),
         filler_density=round(len(fillers) / words, 3) if words else 0.0,
         long_sentences=len(long_sentences),
@@ -115,14 +115,14 @@ def _repeated_phrases(document: Document) -> dict[str, int]:
 
 def _judge(outcome, document, fillers, long_sentences, repeats) -> None:
     metrics = outcome.metrics
-    if metrics.words > t.MAX_WORDS:
+    if metrics.words > document.limits.max_words:
         outcome.reasons.append("too long")
         outcome.findings.append(
             Finding(
                 check="rambling",
                 severity="warning",
                 message=f"{metrics.words} words is about {metrics.speaking_seconds:.0f} s spoken; "
-                f"aim for under {t.MAX_SPEAKING_SECONDS} s.",
+                f"aim for under {document.limits.max_speaking_seconds} s.",
                 suggestion="Keep one story, one sentence of context, and end on the result.",
             )
         )

@@ -20,7 +20,7 @@ _DODGE = re.compile(
 
 def run(document: Document) -> Outcome:
     outcome = Outcome()
-    if document.word_count < t.MIN_ANSWER_WORDS:
+    if document.word_count < document.limits.min_answer_words:
         outcome.findings.append(
             Finding(
                 check="relevance",

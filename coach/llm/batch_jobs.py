@@ -285,7 +285,10 @@ def forget_results(batch_id: str) -> None:
 def source_for_batch(record: cache_module.BatchRecord, status: str, paths: list[Path], store) -> BatchSource:
     """A submitted batch's results, judged as its requests were made (model, --redact). No
     prompt is rendered on the way back, so the default templates serve whatever --prompts was."""
-    options = GradeOptions(model=record.model, redact=record.redact)
+    from coach.engine import settings_of
+
+    checks, limits = settings_of(record.fingerprint)
+    options = GradeOptions(model=record.model, redact=record.redact, checks=checks, limits=limits)
     choice = EngineChoice("llm", None, model=record.model)
     return BatchSource(ResultIndex(paths), record.fingerprint, critic_for(options, choice),
                        _MISSING.get(status, _MISSING_OTHERWISE),

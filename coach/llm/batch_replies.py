@@ -23,7 +23,9 @@ from pydantic import BaseModel, ValidationError
 
 from coach import cache as cache_module
 from coach import offline
+from coach.check_settings import CheckSettings
 from coach.models import Answer, Critique, Usage
+from coach.thresholds import DEFAULT_LIMITS, Limits
 from coach.wording import clip
 
 # Fallbacks noted one by one on stderr; past this, one closing note counts the rest (an
@@ -172,21 +174,25 @@ class Tally:
 class ReplyGrader:
     """answer -> Critique from a batch's results; see the module's docstring."""
 
-    def __init__(self, sources: list[BatchSource], store, *, no_fallback: bool = False, notify: Notify | None = None):
+    def __init__(self, sources: list[BatchSource], store, *, no_fallback: bool = False, notify: Notify | None = None,
+                 checks: CheckSettings | None = None, limits: Limits = DEFAULT_LIMITS):
         """`store` is a coach.cache.Cache (or None: nothing read or kept). The source holding an
         answer's line grades it; an answer without one gets the missing_reason of the batch
-        that carried it."""
+        that carried it. `checks` and `limits`: the configuration's, as `coach critique` has
+        them, so what is stored is what a later critique would look up."""
         self.sources = sources
         self.store = store
         self.no_fallback = no_fallback
         self._notify = notify or (lambda message: None)
         self.tally = Tally()
+        self.checks = checks or CheckSettings()
+        self.limits = limits
 
     def __call__(self, answer: Answer) -> Critique:
         if answer.kind != "answer":
             # As in the synchronous engine: the model grades interview answers only.
             self.tally.other_kinds += 1
-            return offline.critique(answer)
+            return offline.critique(answer, self.limits)
         source, custom_id = self._source_of(answer)
         cached = self._cached(source, answer)
         if cached is not None:
@@ -226,7 +232,7 @@ class ReplyGrader:
         from coach.llm.client import LLMFailure
 
         try:
-            critique = source.critic.critique_reply(answer, completion)
+            critique = self.checks.apply(source.critic.critique_reply(answer, completion))
         except LLMFailure as failure:
             return self._fall_back(answer, str(failure), getattr(failure, "usage", None))
         except Exception as error:  # noqa: BLE001 - a bug in ingestion must not cost the answer
@@ -246,7 +252,8 @@ class ReplyGrader:
         self.tally.fallbacks += 1
         if self.tally.fallbacks <= MAX_FALLBACKS_NOTED:
             self._notify(f"{answer.source}: LLM engine failed ({reason}); used the offline engine")
-        return offline.critique(answer).model_copy(update={"fallback_reason": reason, "usage": usage})
+        critique = offline.critique(answer, self.limits).model_copy(update={"fallback_reason": reason, "usage": usage})
+        return self.checks.apply(critique)
 
     def finish(self) -> None:
         """The closing notes: fallbacks past those noted, and result lines nobody asked for."""

@@ -33,6 +33,7 @@ from coach.llm.redact import Redactor
 from coach.llm.schema import Review, reply_shape
 from coach.llm.verify import AnswerIndex, verify_quotes
 from coach.models import STAR_PARTS, Answer, Critique, Finding, Span, Star, StarPart, Usage
+from coach.thresholds import DEFAULT_LIMITS, Limits
 
 ENGINE = "llm"
 # A STAR part the model calls present but cannot quote is rated at most this.
@@ -66,9 +67,11 @@ class Prepared:
 
 
 class LLMCritic:
-    def __init__(self, endpoint: Endpoint, *, prompts_dir: Path | str | None = None, redact: bool = False):
+    def __init__(self, endpoint: Endpoint, *, prompts_dir: Path | str | None = None, redact: bool = False,
+                 limits: Limits = DEFAULT_LIMITS):
         self.endpoint = endpoint
         self.redact = redact
+        self.limits = limits  # for the offline critique every reply starts from
         self.prompts = Prompts(Path(prompts_dir) if prompts_dir else None)
         self.prompts.check()
         self._client: ChatClient | None = None
@@ -137,7 +140,7 @@ class LLMCritic:
             from coach.llm.kind_critic import prepare
 
             return prepare(answer, self.prompts, redactor)
-        base = offline.critique(answer)
+        base = offline.critique(answer, self.limits)
         text = redactor.redact(answer.text) if redactor else answer.text
         question = answer.question
         if redactor and question:
