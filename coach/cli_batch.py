@@ -288,13 +288,23 @@ def _records(store, ids) -> list | None:
     return records
 
 
-def _same_server(records, service) -> bool:
+def _service_for(records, what: str):
+    """The Batch API of the server these batches were sent to (a context manager), or None
+    after a one-line error: no endpoint set, or another server than theirs."""
+    from coach.engine import GradeOptions
+    from coach.llm import batch_jobs
+
+    choice = _endpoint_choice(what)
+    if choice is None:
+        return None
+    service = batch_jobs.service_for(choice, GradeOptions())
     for record in records:
         if record.endpoint != service.shown_url:
             _base()._error(f"{record.id} was submitted to {record.endpoint}, but the endpoint now is {service.shown_url}: "
                            "set OPENAI_BASE_URL (and its key) as they were")
-            return False
-    return True
+            service.close()
+            return None
+    return service
 
 
 @batch_group.command()
@@ -305,7 +315,6 @@ def status(ids, output_format) -> int:
     import json
     import time
 
-    from coach.llm import batch_jobs
     from coach.llm.batch_api import BatchApiError
 
     base = _base()
@@ -319,14 +328,10 @@ def status(ids, output_format) -> int:
         if not records:
             click.echo("no open batches" + (" (`coach batch status ID` shows a collected one)" if store.batches() else ""))
             return base.EXIT_OK
-        choice = _endpoint_choice("batch status")
-        if choice is None:
+        service = _service_for(records, "batch status")
+        if service is None:
             return base.EXIT_USAGE
-        from coach.engine import GradeOptions
-
-        with batch_jobs.service_for(choice, GradeOptions()) as service:
-            if not _same_server(records, service):
-                return base.EXIT_USAGE
+        with service:
             rows, failed = [], False
             for record in records:
                 try:
@@ -383,8 +388,6 @@ def _duration(seconds: float) -> str:
 @click.argument("batch_id", metavar="ID")
 def cancel(batch_id) -> int:
     """Cancel a batch; `coach batch collect ID` then keeps what had finished."""
-    from coach.engine import GradeOptions
-    from coach.llm import batch_jobs
     from coach.llm.batch_api import BatchApiError
 
     base = _base()
@@ -393,12 +396,10 @@ def cancel(batch_id) -> int:
         return base.EXIT_USAGE
     with store:
         records = _records(store, [batch_id])
-        choice = _endpoint_choice("batch cancel") if records else None
-        if choice is None:
+        service = _service_for(records, "batch cancel") if records else None
+        if service is None:
             return base.EXIT_USAGE
-        with batch_jobs.service_for(choice, GradeOptions()) as service:
-            if not _same_server(records, service):
-                return base.EXIT_USAGE
+        with service:
             try:
                 info = service.cancel(batch_id)
             except BatchApiError as error:
@@ -421,7 +422,7 @@ def cancel(batch_id) -> int:
 def collect(ids, output_format, output, no_fallback, fail_under, wait, quiet) -> int:
     """Fetch the batches' results, judge every reply like a synchronous one (quotes verified,
     guard, rubric), cache the good ones and write the report like `coach critique`."""
-    from coach.engine import ConfigError, GradeOptions
+    from coach.engine import ConfigError
     from coach.llm import batch_jobs
     from coach.llm.batch_api import BatchApiError
     from coach.llm.batch_replies import ReplyGrader
@@ -437,12 +438,10 @@ def collect(ids, output_format, output, no_fallback, fail_under, wait, quiet) ->
     notes = base._Notes()
     with store:
         records = _records(store, ids)
-        choice = _endpoint_choice("batch collect") if records else None
-        if choice is None:
+        service = _service_for(records, "batch collect") if records else None
+        if service is None:
             return base.EXIT_USAGE
-        with batch_jobs.service_for(choice, GradeOptions()) as service:
-            if not _same_server(records, service):
-                return base.EXIT_USAGE
+        with service:
             try:
                 sources = [_fetched(service, store, record, wait, notes, quiet) for record in records]
             except (BatchApiError, batch_jobs.BatchJobError) as error:

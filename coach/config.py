@@ -178,34 +178,26 @@ def resolve(explicit: str | None, no_config: bool, cwd: Path | None = None) -> C
 
 
 def _validated(table: Mapping[str, Any], path: Path) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, value in table.items():
-        if name == "limits":
-            values.update(_validated_limits(value, path))
-            continue
-        key = KEYS.get(name)
-        if key is None:
-            raise ConfigFileError(f"{path}: unknown key {name!r} (known: {', '.join([*KEYS, 'limits'])})")
-        problem = key.check(value)
-        if problem:
-            raise ConfigFileError(f"{path}: {name} {problem}")
-        values[name] = value
+    values = {name: value for name, value in table.items() if name != "limits"}
+    values = _checked(values, KEYS, path, what="key", prefix="", known_extra=("limits",))
+    if "limits" in table:
+        if not isinstance(table["limits"], dict):
+            raise ConfigFileError(f"{path}: limits must be a table ([limits])")
+        values |= _checked(table["limits"], LIMITS, path, what="limit", prefix="limits.")
     return values
 
 
-def _validated_limits(table, path: Path) -> dict[str, Any]:
-    if not isinstance(table, dict):
-        raise ConfigFileError(f"{path}: limits must be a table ([limits])")
-    values = {}
+def _checked(table: Mapping[str, Any], keys: dict[str, Key], path: Path, *, what: str, prefix: str,
+             known_extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The table's values, each known and valid, or the first problem as a ConfigFileError."""
     for name, value in table.items():
-        key = LIMITS.get(name)
+        key = keys.get(name)
         if key is None:
-            raise ConfigFileError(f"{path}: unknown limit {name!r} (known: {', '.join(LIMITS)})")
+            raise ConfigFileError(f"{path}: unknown {what} {name!r} (known: {', '.join([*keys, *known_extra])})")
         problem = key.check(value)
         if problem:
-            raise ConfigFileError(f"{path}: limits.{name} {problem}")
-        values[name] = value
-    return values
+            raise ConfigFileError(f"{path}: {prefix}{name} {problem}")
+    return dict(table)
 
 
 def _read(path: Path) -> dict:
