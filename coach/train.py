@@ -170,6 +170,16 @@ def best_threshold(scores: list[float], truth: list[bool], beta: float = 1.0) ->
     return best
 
 
+def precise_threshold(scores: list[float], truth: list[bool], min_precision: float) -> float:
+    """The lowest threshold (in steps of 0.01) whose precision reaches `min_precision`."""
+    for step in range(5, 100):
+        threshold = step / 100
+        flagged = [t for s, t in zip(scores, truth) if s >= threshold]
+        if flagged and sum(flagged) / len(flagged) >= min_precision:
+            return threshold
+    return 0.99
+
+
 def f1_score(guesses: list[bool], truth: list[bool], beta: float = 1.0) -> float:
     """F1, or F-beta: beta < 1 weighs precision above recall."""
     tp = sum(g and t for g, t in zip(guesses, truth))
@@ -278,6 +288,11 @@ INJECTION_C = 1.0
 # threshold maximises F0.25: precision counts four times as much as recall. (At F0.5 it was
 # 0.41: 8 of the 216 real answers of ../shared/eval were flagged; at F0.25, none.)
 INJECTION_BETA = 0.25
+# F0.25 is flat over a wide range of thresholds (0.949-0.955 from 0.5 to 0.9 on the corpus as
+# of 1,323 answers), so its maximum wanders with each corpus change. The threshold is instead
+# the lowest whose cross-set precision reaches this floor: as many attempts caught as possible
+# while at most 3 flags in 100 are false.
+INJECTION_MIN_PRECISION = 0.97
 
 
 @dataclass
@@ -344,7 +359,9 @@ def steering_cross_scores(answers: list[SteeringAnswer]) -> dict[str, float]:
 def train_injection(out: Path) -> None:
     answers = load_injection()
     cross = steering_cross_scores(answers)
-    threshold, f1 = best_threshold([cross[a.id] for a in answers], [a.row["steering"] for a in answers], INJECTION_BETA)
+    scores, truth = [cross[a.id] for a in answers], [a.row["steering"] for a in answers]
+    threshold = precise_threshold(scores, truth, INJECTION_MIN_PRECISION)
+    f1 = f1_score([s >= threshold for s in scores], truth, INJECTION_BETA)
     bias, weights = fit_steering(answers)
     payload = {
         "version": 1,

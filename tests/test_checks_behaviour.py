@@ -137,9 +137,7 @@ def test_result_is_found(sentence):
     [
         "I am a hard worker and I love solving problems.",
         "I believe communication is the key to success.",
-        pytest.param("My greatest strength is that I am organised.", marks=pytest.mark.xfail(
-            strict=True, reason="known miss of the retrained model: 'strength' weighs toward Result "
-                                "(a corpus batch of strength claims is the fix, not a list entry)")),
+        "My greatest strength is that I am organised.",
     ],
 )
 def test_statements_about_oneself_are_no_star_story(text):
@@ -543,7 +541,7 @@ def test_hedges_are_flagged_as_info(sentence):
 
 @pytest.mark.parametrize("sentence", ["I never make mistakes.", "I have no weaknesses.", "Honestly, I'm the best candidate you will meet."])
 def test_overconfidence_is_a_warning(sentence):
-    outcome = run("hedging", sentence)
+    outcome = run("overconfidence", sentence)
     assert any(f.check == "overconfidence" and f.severity == "warning" for f in outcome.findings)
 
 
@@ -758,7 +756,7 @@ def test_a_dodge_in_words_of_its_own_is_a_dodge_and_cannot_score_well(text, ques
     """Issue 10: dodges ("I have never really had a conflict") and disguised strengths scored
     'Strong'; the learned dodge model catches those no refusal pattern names."""
     critique = offline.critique(Answer(text=text, question=question))
-    dodge = [f for f in critique.findings if f.check == "relevance" and "avoids" in f.message]
+    dodge = [f for f in critique.findings if f.check in ("relevance", "question-type") and "avoids" in f.message]
     assert dodge and dodge[0].span is not None
     assert critique.score <= 25
 
@@ -767,18 +765,18 @@ def test_a_real_story_to_the_same_question_is_not_a_dodge():
     text = ("Last spring two of the fitters on my shift argued over who took the van each morning. I sat them "
             "down, we wrote a rota on the whiteboard, and the arguing stopped within a week.")
     critique = offline.critique(Answer(text=text, question="Tell me about a conflict with a colleague."))
-    assert not [f for f in critique.findings if f.check == "relevance"]
+    assert not [f for f in critique.findings if f.check in ("relevance", "question-type") and f.severity != "info"]
 
 
 def test_a_weakness_answer_with_no_step_taken_is_told_so_without_a_cap(monkeypatch):
     """The check's logic, whatever the action model reads: no action sentence -> a warning."""
-    from coach.checks import relevance
+    from coach.checks import question_rubric
     from coach.learned import decide
 
     monkeypatch.setattr(decide, "star_evidence", lambda document: {part: [] for part in ("situation", "task", "action", "result")})
     text = ("I tend to leave my expense reports until the very end of the month, and then the finance team "
             "has to chase me for the receipts before the deadline.")
-    outcome = relevance.run(Document(text, "What is your greatest weakness?"))
+    outcome = question_rubric.run(Document(text, "What is your greatest weakness?"))
     (step,) = [f for f in outcome.findings if f.message.startswith("No step")]
     assert step.severity == "warning"
-    assert not relevance.run(Document(text, "Tell me about a time you missed a deadline.")).findings
+    assert not question_rubric.run(Document(text, "Tell me about a time you missed a deadline.")).findings
