@@ -30,3 +30,10 @@ def criteria_rated() -> dict[str, tuple[str, ...]]:
 def answer_check_ids() -> tuple[str, ...]:
     """The checks an interview answer goes through: what --select/--ignore may name."""
     return tuple(criteria_rated())
+
+
+@cache
+def capping(cap: str) -> frozenset[str]:
+    """The checks whose `problem` findings call for this score cap (their `caps`: no-answer,
+    injection; docs/rubric.md)."""
+    return frozenset(str(check_id) for check_id, entry in _entries().items() if entry.get("caps") == cap)

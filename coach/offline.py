@@ -9,15 +9,7 @@ from pathlib import Path
 
 from coach import rubric
 from coach.checks import registry
-from coach.questions import asks_for_story
-from coach.models import (
-    Answer,
-    Checks,
-    Critique,
-    NegativityCheck,
-    RamblingCheck,
-    SpecificityCheck,
-)
+from coach.models import Answer, Checks, Critique, Metrics, Star
 from coach.text import Document
 from coach.thresholds import DEFAULT_LIMITS, Limits
 
@@ -47,117 +39,74 @@ def critique(answer: Answer, limits: Limits = DEFAULT_LIMITS) -> Critique:
 
         return kinds.critique(answer)
     document = Document(answer.text, answer.question, limits)
-    outcomes = {check_id: check.run(document) for check_id, check in registry().items()}
-    star, rambling = outcomes["star"], outcomes["rambling"]
-    negativity, specificity = outcomes["negativity"], outcomes["specificity"]
-    ratings = _ratings(outcomes)
-    findings = [finding for outcome in outcomes.values() for finding in outcome.findings]
-    return Critique(
+    outcomes = [check.run(document) for check in registry().values()]
+    findings = [finding for outcome in outcomes for finding in outcome.findings]
+    ratings: dict[str, int] = {}
+    report: dict = {}
+    for outcome in outcomes:
+        ratings |= outcome.ratings()
+        report |= outcome.report()
+    critique = Critique(
         source=answer.source,
         question=answer.question,
         role=answer.role,
         engine=ENGINE,
-        score=rubric.score(
-            ratings,
-            words=rambling.metrics.words,
-            story_required=asks_for_story(answer.question),
-            dodged=any(f.severity == "problem" for f in outcomes["relevance"].findings),
-            negative=negativity.flagged,
-            injected=outcomes["injection"].flagged,
-        ),
-        ratings=ratings,
-        star=star.star,
-        checks=Checks(
-            rambling=RamblingCheck(flagged=rambling.flagged, reasons=rambling.reasons, fillers=rambling.fillers),
-            negativity=NegativityCheck(flagged=negativity.flagged, sentences=negativity.sentences),
-            specificity=SpecificityCheck(
-                quantified=specificity.quantities > 0,
-                numbers=specificity.quantities,
-                vague_claims=specificity.vague_claims,
-                i_statements=specificity.i_statements,
-                we_statements=specificity.we_statements,
-            ),
-        ),
-        metrics=rambling.metrics,
+        score=0,  # scored below, from what the critique holds, as the LLM engine and --ignore do
+        ratings={name: ratings[name] for name in rubric.CRITERIA if name in ratings},
+        star=report.get("star", Star()),
+        checks=Checks(**{key.removeprefix("checks."): value for key, value in report.items() if key.startswith("checks.")}),
+        metrics=report.get("metrics", Metrics()),
         findings=findings,
-        strengths=_strengths(outcomes),
+        strengths=_strengths(outcomes, document),
         suggestions=_suggestions(findings),
     )
+    # A criterion no registered check rates is left out of the score, not an error.
+    unrated = frozenset(rubric.CRITERIA) - set(ratings)
+    return critique.model_copy(update={"score": rubric.score_of(critique, leave_out=unrated)})
 
 
-# The modules whose code decides an offline critique.
-_RULE_MODULES = ("offline", "rubric", "thresholds", "text", "topics", "questions", "models")
+# The modules whose code decides an offline critique (the checks and the learned models besides).
+_RULE_MODULES = (
+    "offline", "rubric", "thresholds", "text", "topics", "questions", "question_bank", "models", "kinds",
+    "check_docs", "wording", "yaml_text",
+)
 
 
 @cache
 def rules_digest() -> str:
-    """sha256 of the offline rules' source, so cached critiques expire when a rule changes."""
-    package = Path(__file__).parent
-    files = [package / f"{name}.py" for name in _RULE_MODULES] + sorted((package / "checks").glob("*.py"))
-    # The sentence models decide too: their code, weights and word clusters.
-    files += sorted((package / "learned").glob("*.py")) + sorted((package / "data").glob("*.json")) + sorted((package / "data").glob("*.tsv"))
+    """sha256 of the offline rules' source and data, so cached critiques expire when a rule, a
+    word list, a threshold or a model changes."""
+    return digest_of(rule_files(Path(__file__).parent))
+
+
+def rule_files(package: Path) -> list[Path]:
+    """Every file an offline critique is decided by: the rule modules, the checks, the learned
+    models' code, every data file (word lists, kinds, questions, weights, clusters) and VADER's
+    lexicon, which the negativity check reads."""
+    files = [package / f"{name}.py" for name in _RULE_MODULES]
+    files += sorted((package / "checks").glob("*.py")) + sorted((package / "learned").glob("*.py"))
+    files += sorted(path for path in (package / "data").rglob("*") if path.suffix in (".json", ".tsv", ".yaml"))
+    from importlib import resources
+
+    files.append(Path(str(resources.files("vaderSentiment").joinpath("vader_lexicon.txt"))))
+    return files
+
+
+def digest_of(files: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _ratings(outcomes) -> dict[str, int]:
-    star = outcomes["star"]
-    ratings = {name: part.rating for name, part in star.star.parts()}
-    hedges = sum(1 for f in outcomes["hedging"].findings if f.check == "hedging")
-    ratings["specificity"] = _specificity_rating(outcomes["specificity"], hedges)
-    ratings["concision"] = _concision_rating(outcomes["rambling"])
-    ratings["tone"] = _tone_rating(outcomes["negativity"])
-    return ratings
-
-
-def _specificity_rating(outcome, hedges: int) -> int:
-    if outcome.quantities >= 2:
-        rating = 5
-    elif outcome.quantities == 1:
-        rating = 4
-    else:
-        rating = 2
-    # Vague claims and hedges ("around 8 percent, I think") undercut whatever numbers there are.
-    return max(1, rating - min(2, (outcome.vague_claims + hedges) // 2))
-
-
-def _tone_rating(outcome) -> int:
-    if outcome.flagged:
-        return 1
-    return 4 if outcome.sentences else 5
-
-
-def _concision_rating(outcome) -> int:
-    if "filler-heavy" in outcome.reasons:
-        return 1
-    if outcome.flagged:
-        return 2
-    return 4 if outcome.metrics.long_sentences else 5
-
-
-def _strengths(outcomes) -> list[str]:
-    strengths = []
-    star = outcomes["star"].star
-    # A sentence that badmouths someone is never quoted as a strength.
-    negative = {f.span.start for f in outcomes["negativity"].findings if f.span}
-    for name, part in star.parts():
-        evidence = [span for span in part.evidence if span.start not in negative]
-        if evidence and part.rating >= 4:
-            strengths.append(f'Clear {name}: "{_clip(evidence[0].text)}"')
-    if outcomes["specificity"].quantities >= 2:
-        strengths.append("Backs claims with concrete numbers.")
-    if not outcomes["negativity"].flagged and star.action.present:
-        strengths.append("Keeps a constructive tone about other people.")
-    return strengths
+def _strengths(outcomes, document: Document) -> list[str]:
+    """What the checks credit, in the rubric's order of the criteria they speak to."""
+    credited = [strength for outcome in outcomes for strength in outcome.strengths(document)]
+    order = {name: index for index, name in enumerate(rubric.CRITERIA)}
+    return [text for _, text in sorted(credited, key=lambda item: order.get(item[0], len(order)))]
 
 
 def _suggestions(findings) -> list[str]:
     order = {"problem": 0, "warning": 1, "info": 2}
     ranked = sorted((f for f in findings if f.suggestion), key=lambda f: order[f.severity])
     return list(dict.fromkeys(f.suggestion for f in ranked))[:5]
-
-
-def _clip(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

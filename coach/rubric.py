@@ -80,18 +80,22 @@ def _clamp(rating: int) -> int:
 def score_of(critique, ratings: dict[str, int] | None = None, leave_out: frozenset[str] = frozenset()) -> int:
     """The score of an answer's critique from what it holds (both engines): its ratings (or
     `ratings`), its length, whether its question asks for a story, and the caps its findings
-    call for: a dodge (a `relevance` problem), negativity, an attempt to steer the grader."""
+    call for: no answer (a `problem` of a check whose `caps` is no-answer in coach/data/checks.yaml:
+    too short, a dodge, what the question's kind asks for), negativity, an attempt to steer the
+    grader (a finding of a check that `caps` injection)."""
+    from coach.check_docs import capping
     from coach.questions import asks_for_story
 
     ratings = critique.ratings if ratings is None else ratings
     findings = critique.findings
+    no_answer, steering = capping("no-answer"), capping("injection")
     return score(
         ratings,
         words=critique.metrics.words,
         story_required=asks_for_story(critique.question),
-        dodged=any(f.check == "relevance" and f.severity == "problem" for f in findings),
+        dodged=any(f.check in no_answer and f.severity == "problem" for f in findings),
         negative="tone" not in leave_out and (critique.checks.negativity.flagged or ratings.get("tone") == 1),
-        injected=any(f.check == "injection" for f in findings),
+        injected=any(f.check in steering for f in findings),
         leave_out=leave_out,
     )
 

@@ -76,6 +76,9 @@ def test_wheel_ships_the_code_and_not_the_tests(wheel_names):
         assert module in wheel_names, module
     check_modules = {f"coach/checks/{p.name}" for p in (REPO / "coach" / "checks").glob("*.py")}
     assert check_modules <= wheel_names
+    # The checks' word lists and limits (coach/data/checks/), without which no answer is critiqued.
+    check_data = {f"coach/data/checks/{p.name}" for p in (REPO / "coach" / "data" / "checks").glob("*.yaml")}
+    assert check_data and check_data <= wheel_names
     assert not [n for n in wheel_names if n.startswith(("tests/", "bench/", "examples/"))]
 
 

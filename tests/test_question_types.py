@@ -23,8 +23,9 @@ ABOUT = "Tell me about yourself."
 
 
 def relevance(text: str, question: str) -> list:
+    """Whether the answer answers its question: the dodge check's findings and the question type's."""
     critique = offline.critique(Answer(text=text, question=question))
-    return [f for f in critique.findings if f.check == "relevance"]
+    return [f for f in critique.findings if f.check in ("relevance", "question-type")]
 
 
 def severities(findings) -> set[str]:
@@ -116,7 +117,7 @@ LEAVING_COMPLAINTS = [
 @pytest.mark.parametrize("text", LEAVING_COMPLAINTS)
 def test_a_complaint_as_the_reason_for_leaving_is_a_problem_that_caps_the_score(text):
     critique = offline.critique(Answer(text=text, question=LEAVING))
-    (problem,) = [f for f in critique.findings if f.check == "relevance" and f.severity == "problem"]
+    (problem,) = [f for f in critique.findings if f.check == "question-type" and f.severity == "problem"]
     assert "complaint" in problem.message
     assert problem.span is not None and problem.span.text == text[problem.span.start:problem.span.end]
     assert critique.score <= 25
@@ -126,7 +127,7 @@ def test_a_complaint_to_another_kind_of_question_is_left_to_the_negativity_check
     text = ("Your company is the only one in town that pays on time, unlike my current boss, who is a "
             "clueless micromanager. I want to grow into a team lead here.")
     critique = offline.critique(Answer(text=text, question="Why do you want to work for us?"))
-    assert not [f for f in critique.findings if f.check == "relevance"]
+    assert not [f for f in critique.findings if f.check == "question-type"]
     assert critique.checks.negativity.flagged
 
 
@@ -166,7 +167,7 @@ FAILURE_BLAMED = [
 @pytest.mark.parametrize("text", FAILURE_BLAMED)
 def test_a_failure_put_on_others_is_a_problem_pointing_at_the_blame(text):
     critique = offline.critique(Answer(text=text, question=FAILED))
-    (problem,) = [f for f in critique.findings if f.check == "relevance" and f.severity == "problem"]
+    (problem,) = [f for f in critique.findings if f.check == "question-type" and f.severity == "problem"]
     assert "put on other people" in problem.message and problem.span is not None
     assert critique.score <= 25
 
@@ -305,14 +306,14 @@ def test_credits_are_not_passed_to_the_model_as_flags(capsys, tmp_path):
 
 def test_the_failure_example_owns_the_mistake_and_names_the_lesson():
     critique = _example("failure.md")
-    credited = {f.message for f in critique.findings if f.check == "relevance" and f.severity == "info"}
+    credited = {f.message for f in critique.findings if f.check == "question-type" and f.severity == "info"}
     assert credited == {"Owns what went wrong.", "Names the lesson, or what you do differently since."}
     assert not [f for f in critique.findings if f.severity == "problem"]
 
 
 def test_the_about_yourself_example_is_an_arc_tied_to_the_role():
     critique = _example("about-yourself.md")
-    found = [f for f in critique.findings if f.check == "relevance"]
+    found = [f for f in critique.findings if f.check == "question-type"]
     assert severities(found) == {"info"}, [f.message for f in found]
 
 

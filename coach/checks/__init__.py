@@ -1,35 +1,16 @@
 """The offline checks, registered in one place.
 
-A check is a small module with one job: `run(document)` takes the analysed answer and
-returns an `Outcome` (findings plus what the check measured). It reads no files and
-keeps no state, so the same text always gives the same outcome. Each check also carries
-example sentences it must flag and must leave alone (tests/test_check_examples.py).
+What a check is (`Check`, `Outcome`) is coach/checks/base.py. The registry's order is the order
+of the critique's findings; coach/offline.py iterates it without naming a check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 
-from coach.models import Finding
-from coach.text import Document
+from coach.checks.base import Check, Outcome
 
-
-@dataclass
-class Outcome:
-    findings: list[Finding] = field(default_factory=list)
-    # Whether the check fired: what its pass/fail examples are tested against.
-    flagged: bool = False
-
-
-@dataclass(frozen=True)
-class Check:
-    id: str
-    description: str
-    run: Callable[[Document], Outcome]
-    flags: tuple[str, ...]
-    passes: tuple[str, ...]
+__all__ = ["Check", "Outcome", "registry"]
 
 
 @cache
@@ -39,11 +20,14 @@ def registry() -> dict[str, Check]:
         hedging,
         injection,
         negativity,
+        off_topic,
+        overconfidence,
+        question_rubric,
         rambling,
         relevance,
         specificity,
         star,
     )
 
-    modules = (star, rambling, negativity, specificity, hedging, injection, relevance)
+    modules = (star, rambling, off_topic, negativity, specificity, hedging, overconfidence, injection, relevance, question_rubric)
     return {module.CHECK.id: module.CHECK for module in modules}

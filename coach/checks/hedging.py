@@ -1,65 +1,78 @@
-"""Hedging and overconfidence: both weaken how an answer lands."""
+"""Hedging: phrases that undercut the candidate's own story ("I guess", "maybe", "kind of").
+
+The hedges are data (coach/data/checks/hedging.yaml). The ones reported also cost the
+specificity rating, which counts them through `reported_hedges` (coach/checks/specificity.py).
+"""
 
 from __future__ import annotations
 
-from coach.checks import Check, Outcome
+import re
+from functools import cache
+
+from coach.checks.base import Check, Outcome, computed_once, entries, limit
 from coach.models import Finding
 from coach.text import Document, Phrases
 
-_HEDGES = Phrases(
-    ["i guess", "i suppose", "maybe", "perhaps", "probably", "i think maybe", "not sure",
-     "i'm not sure", "i am not sure", "kind of", "sort of", "i hope", "hopefully", "somewhat",
-     "i don't know", "i dont know", "more or less", "i can't think", "i cannot think",
-     "can't think of", "i'm trying to think", "i try not to"]
-)
-_OVERCONFIDENT = Phrases(
-    ["i never make mistakes", "i don't make mistakes", "i have no weaknesses", "i don't have any weaknesses",
-     "i'm perfect", "i am perfect", "i'm the best", "i am the best", "best candidate", "always right",
-     "i'm always right", "nobody does it better", "i know everything", "it's my turn", "prove the company",
-     "you'd be crazy", "you would be crazy", "you won't find anyone better"]
-)
+ID = "hedging"
 
 
+@cache
+def _hedges() -> Phrases:
+    return Phrases(entries(ID, "hedges"))
+
+
+@cache
+def _noun_determiners() -> frozenset[str]:
+    return frozenset(entries(ID, "not_hedge_before_kind_of"))
+
+
+def reported_hedges(document: Document) -> list[tuple[int, int]]:
+    """The hedges an answer is told about (the first few, `limits.reported`), found once."""
+    key = "reported_hedges"
+    found = document.memo.get(key)
+    if found is None:
+        text, lower = document.straight, document.straight_lower
+        spans = [m.span() for m in _hedges().finditer(text, lower) if not _names_a_type(text, m)]
+        found = document.memo[key] = spans[: limit(ID, "reported")]
+    return found
+
+
+def _names_a_type(text: str, match: re.Match[str]) -> bool:
+    """ "a new kind of database" names a type; only a bare "kind of" hedges."""
+    if match.group().lower().split()[0] not in ("kind", "sort"):
+        return False
+    before = re.findall(r"[\w']+", text[max(0, match.start() - 20) : match.start()].lower())
+    return bool(before) and before[-1] in _noun_determiners()
+
+
+@computed_once(ID)
 def run(document: Document) -> Outcome:
-    outcome = Outcome()
-    text, lower = document.straight, document.straight_lower
-    for match in list(_HEDGES.finditer(text, lower))[:3]:
-        start, end = match.span()
-        outcome.findings.append(
-            Finding(
-                check="hedging",
-                severity="info",
-                message=f'"{text[start:end]}" sounds unsure.',
-                span=document.span(start, end),
-                suggestion="State it plainly; if you are unsure of a fact, give the part you know.",
-            )
+    text = document.straight
+    findings = [
+        Finding(
+            check=ID,
+            severity="info",
+            message=f'"{text[start:end]}" sounds unsure.',
+            span=document.span(start, end),
+            suggestion="State it plainly; if you are unsure of a fact, give the part you know.",
         )
-    for match in _OVERCONFIDENT.finditer(text, lower):
-        start, end = match.span()
-        outcome.findings.append(
-            Finding(
-                check="overconfidence",
-                severity="warning",
-                message=f'"{text[start:end]}" sounds arrogant rather than confident.',
-                span=document.span(start, end),
-                suggestion="Show confidence with evidence (what you did and achieved), not claims.",
-            )
-        )
-    outcome.flagged = bool(outcome.findings)
-    return outcome
+        for start, end in reported_hedges(document)
+    ]
+    return Outcome(findings=findings, flagged=bool(findings))
 
 
 CHECK = Check(
-    id="hedging",
-    description="Hedges (\"I guess\", \"maybe\") and overconfident claims.",
+    id=ID,
+    description="Hedges that undercut the answer (\"I guess\", \"maybe\", \"sort of\").",
     run=run,
-    flags=(
+    must_flag=(
         "I guess I was maybe the lead on it.",
-        "Honestly, I never make mistakes.",
         "I'm not sure, it probably went fine.",
+        "I kind of led the rollout.",
     ),
-    passes=(
+    must_pass=(
         "I led the project and shipped it two weeks early.",
         "I was unsure at first, so I asked the team lead for the spec.",
+        "We needed a different kind of database.",
     ),
 )

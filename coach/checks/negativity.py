@@ -4,20 +4,22 @@ A sentence is negative when it points at other people AND judges them: blame, in
 complaint. Describing a hard situation is not negative ("the project was three weeks
 behind", "a difficult client asked for…"), so words that only name difficulty are left
 out, and the judgement must come from VADER's human-rated lexicon or our own list of
-blame phrases.
+blame phrases. The lists and limits are data (coach/data/checks/negativity.yaml). It rates tone.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
-from importlib import resources
 
 from coach import thresholds as t
-from coach.checks import Check, Outcome
-from coach.models import Finding
+from coach.checks.base import Check, Outcome, computed_once, entries, limit, outcome_of
+from coach.models import Finding, NegativityCheck
 from coach.text import Document, Phrases, Sentence
+
+ID = "negativity"
 
 _TARGET = re.compile(
     r"""(?x)\b(?:
@@ -29,89 +31,60 @@ _TARGET = re.compile(
       he|she|they|him|her|them|his|their
     )\b"""
 )
-# Words that name a difficulty without judging anyone.
-_NEUTRAL_DIFFICULTY = frozenset(
-    """difficult difficulty challenging challenge challenges demanding tough hard upset angry
-    unhappy behind problem problems issue issues conflict conflicts mistake mistakes bug bugs
-    failure failures failed fail pressure stress stressful stressed worried concern concerns
-    concerned disagree disagreed disagreement disagreements delay delayed tense tension heated
-    sad crisis urgent risk risks lost lose loss missed miss confused confusing overwhelmed
-    complained complain complaint complaints frustrated frustrating frustration struggled
-    struggle limited limitations broke broken cut cuts no not never hurt sick illness fired
-    terminated threatening threatened threat waste wasted wasting trouble weakness weaknesses
-    pain critical criticism critique feedback urgent emergency fear afraid worry obstacle
-    obstacles rejected reject rejection cancelled canceled cancel cancellation error errors
-    argued argue arguing argument arguments furious anxious annoyed irate outage outages""".split()
-)
-# Insults and blame: one of these about another person makes the answer negative.
-_INSULTS = Phrases(
-    [
-        "jerk", "jerks", "idiot", "idiots", "idiotic", "incompetent", "lazy", "useless", "clueless",
-        "toxic", "stupid", "dumb", "annoying", "arrogant", "ridiculous", "pathetic", "hopeless",
-        "micromanager", "micromanaged", "micromanaging", "micro-manager", "micro-managed",
-        "micro-managing", "controlling", "disorganized", "disorganised", "messy", "a mess",
-        "a nightmare", "a joke", "a complete joke", "a total joke", "a bad joke", "terrible", "awful", "horrible", "worst", "the worst", "hated",
-        "hate", "unprofessional", "unreasonable", "unfair", "disrespectful", "selfish",
-        "dishonest", "liar", "liars", "lied", "backstabbing", "favoritism", "favouritism",
-        "took credit", "takes credit", "threw me under the bus", "blamed me", "blamed everyone",
-        "always blamed", "never listened", "didn't listen", "did not listen", "never listen",
-        "didn't care", "did not care", "don't care", "couldn't care less", "didn't bother",
-        "didn't do their part", "didn't do his part", "didn't do her part", "not pulling their weight",
-        "didn't pull their weight", "not everyone participated", "didn't participate",
-        "weren't equally committed", "isn't equally committed", "aren't equally committed",
-        "head games", "power trip", "no idea what", "had no clue", "no clue",
-        "didn't know what they were doing", "didn't know what he was doing",
-        "didn't know what she was doing", "other people's mistakes", "cleaning up after",
-        "held me back", "holding me back", "only cared about", "treated us like", "treated me like",
-        "never did any", "never did anything", "never did their job", "constantly late", "always late",
-        "played favourites", "played favorites", "playing favourites", "playing favorites",
-    ]
-)
-# Insults that are themselves names for people, so they need no other target.
-_INSULTING_NAMES = Phrases(
-    ["jerk", "jerks", "idiot", "idiots", "moron", "morons", "clown", "clowns", "liar", "liars",
-     "toxic people", "lazy people", "incompetent people", "losers"]
-)
-# Grievances: milder, negative when they dominate the answer.
-_GRIEVANCES = Phrases(
-    [
-        "didn't pay", "did not pay", "never paid", "underpaid", "low pay", "don't get along",
-        "didn't get along", "did not get along", "butting heads", "butted heads", "didn't trust",
-        "did not trust", "never trusted", "no support", "zero support", "didn't support",
-        "never supported", "wouldn't help", "refused to help", "never helped", "no respect",
-        "didn't respect", "never appreciated", "didn't appreciate", "no autonomy",
-        "never gave me", "didn't give me", "never let me", "wouldn't let me",
-    ]
-)
 _NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bno|\bhardly|\bwithout|wasn't\s+much|nothing)\W+(?:\w+\W+){0,3}$")
 # Insults are negated only by a negation right before them ("he wasn't lazy").
 _IMMEDIATE_NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bno)\s+(?:a\s+|an\s+|at\s+all\s+)?$")
 # A pronoun refers to someone only if the judgement follows it closely ("she was rude").
 _PRONOUN_TARGET = re.compile(r"\b(?:he|she|they|them|him|her|his|their)\b")
-_ROLE_TARGET_WINDOW = 10
-_PRONOUN_TARGET_WINDOW = 4
-# Mild judgements make the answer negative when they fill this share of its sentences.
-MILD_SHARE = 1 / 3
-_LEXICON_FILE = "vader_lexicon.txt"
-# A lexicon line is "word<TAB>mean valence<TAB>…"; one regex pass beats splitting 7,500 lines.
-_NEGATIVE_ENTRY = re.compile(r"^([^\t\n]+)\t(-[0-9.]+)\t", re.MULTILINE)
 # Questions about a past job make its people the implicit subject of every sentence.
 _ASKS_ABOUT_EMPLOYER = re.compile(
     r"(?i)\b(?:boss|manager|supervisor|employer|co-?workers?|colleagues?|leav(?:e|ing)|left|dislike|like\s+least|last\s+(?:job|position|role|company))\b"
 )
 
 
+@cache
+def _phrases(name: str) -> Phrases:
+    return Phrases(entries(ID, name))
+
+
+@cache
+def _neutral_difficulty() -> frozenset[str]:
+    """Words that name a difficulty without judging anyone."""
+    return frozenset(entries(ID, "neutral_difficulty"))
+
+
+@cache
+def mild_share() -> float:
+    """Mild judgements make the answer negative when they fill this share of its sentences."""
+    return float(Fraction(str(limit(ID, "mild_share"))))
+
+
 @dataclass
 class NegativityOutcome(Outcome):
     sentences: int = 0
 
+    def ratings(self) -> dict[str, int]:
+        if self.flagged:
+            return {"tone": 1}
+        return {"tone": 4 if self.sentences else 5}
 
-@cache
+    def strengths(self, document: Document) -> list[tuple[str, str]]:
+        from coach.checks import star  # star reads this check's verdict at import time: the other way round is lazy
+
+        if not self.flagged and outcome_of(star, document).star.action.present:
+            return [("tone", "Keeps a constructive tone about other people.")]
+        return []
+
+    def report(self) -> dict:
+        return {"checks.negativity": NegativityCheck(flagged=self.flagged, sentences=self.sentences)}
+
+
 def _valences() -> dict[str, float]:
-    """VADER's negative words and their valence (only those are ever looked up)."""
-    # Read the lexicon as data; importing vaderSentiment itself pulls in `requests`.
-    text = resources.files("vaderSentiment").joinpath(_LEXICON_FILE).read_text(encoding="utf-8")
-    return {word: float(value) for word, value in _NEGATIVE_ENTRY.findall(text)}
+    """VADER's human-rated valences: the learned features' reading of the lexicon (read once for
+    both; only the negative words ever count here)."""
+    from coach.learned.features import valences
+
+    return valences()
 
 
 @dataclass
@@ -127,21 +100,21 @@ def judge(sentence: Sentence, implicit_target: bool = False) -> Judgement | None
     targets = [m.start() for m in _TARGET.finditer(lower)]
     if not targets and not implicit_target:
         # "idiots like that": some insults name the people they insult.
-        names = [m.group() for m in _INSULTING_NAMES.finditer(lower, exact)]
+        names = [m.group() for m in _phrases("insulting_names").finditer(lower, exact)]
         return Judgement(sentence, names, strong=True) if names else None
-    insults = [m.group() for m in _INSULTS.finditer(lower, exact) if not _IMMEDIATE_NEGATION.search(lower[: m.start()])]
+    insults = [m.group() for m in _phrases("insults").finditer(lower, exact) if not _IMMEDIATE_NEGATION.search(lower[: m.start()])]
     if insults:
         return Judgement(sentence, insults, strong=True)
-    mild = [m.group() for m in _GRIEVANCES.finditer(lower, exact)]
+    mild = [m.group() for m in _phrases("grievances").finditer(lower, exact)]
     mild += _lexicon_judgements(sentence, targets, implicit_target)
     return Judgement(sentence, mild, strong=False) if mild else None
 
 
 def _lexicon_judgements(sentence: Sentence, targets: list[int], implicit_target: bool) -> list[str]:
-    valences = _valences()
+    valences, neutral = _valences(), _neutral_difficulty()
     found = []
     for token, word in zip(sentence.tokens, sentence.words):  # words: each token's `lower`, made once
-        if word in _NEUTRAL_DIFFICULTY or valences.get(word, 0.0) > t.NEGATIVE_VALENCE:
+        if word in neutral or valences.get(word, 0.0) > t.NEGATIVE_VALENCE:
             continue
         offset = token.start - sentence.start
         if _negated(sentence.lower, offset):
@@ -155,7 +128,7 @@ def _near_target(lower: str, offset: int, targets: list[int]) -> bool:
     for target in targets:
         between = lower[min(target, offset) : max(target, offset)].split()
         is_pronoun = _PRONOUN_TARGET.match(lower, target) is not None
-        window = _PRONOUN_TARGET_WINDOW if is_pronoun else _ROLE_TARGET_WINDOW
+        window = limit(ID, "pronoun_target_window") if is_pronoun else limit(ID, "role_target_window")
         if len(between) <= window and (not is_pronoun or target < offset):
             return True
     return False
@@ -165,16 +138,10 @@ def _negated(lower: str, offset: int) -> bool:
     return bool(_NEGATION.search(lower[max(0, offset - 40) : offset]))
 
 
+@computed_once(ID)
 def run(document: Document) -> NegativityOutcome:
-    """The check's outcome, computed once per document: relevance's question rubrics ask for
-    this verdict too (coach/checks/question_types.py)."""
-    outcome = document.memo.get("negativity")
-    if outcome is None:
-        outcome = document.memo["negativity"] = _run(document)
-    return outcome
-
-
-def _run(document: Document) -> NegativityOutcome:
+    """Computed once per document: the question-type rubrics and the STAR strengths ask for
+    this verdict too."""
     implicit = bool(document.question and _ASKS_ABOUT_EMPLOYER.search(document.question))
     judgements = [j for s in document.sentences if (j := judge(s, implicit))]
     judged = {id(j.sentence) for j in judgements}
@@ -182,7 +149,7 @@ def _run(document: Document) -> NegativityOutcome:
     outcome = NegativityOutcome(sentences=len(judgements))
     strong = any(j.strong for j in judgements)
     share = len(judgements) / max(1, len(document.sentences))
-    outcome.flagged = strong or len(judgements) >= 2 or (bool(judgements) and share >= MILD_SHARE)
+    outcome.flagged = strong or len(judgements) >= 2 or (bool(judgements) and share >= mild_share())
     for judgement in judgements:
         outcome.findings.append(_finding(document, judgement, outcome.flagged))
     return outcome
@@ -210,7 +177,7 @@ def _finding(document: Document, judgement: Judgement, flagged: bool) -> Finding
     else:
         message = f"Describes someone negatively ({words}); fine once, as long as the story stays constructive."
     return Finding(
-        check="negativity",
+        check=ID,
         severity="problem" if flagged else "info",
         message=message,
         span=document.sentence_span(judgement.sentence),
@@ -220,17 +187,17 @@ def _finding(document: Document, judgement: Judgement, flagged: bool) -> Finding
 
 
 CHECK = Check(
-    id="negativity",
+    id=ID,
     description="Blame, insult or complaint about former employers, managers, colleagues or clients.",
     run=run,
-    flags=(
+    must_flag=(
         "My old boss was a lazy, incompetent jerk.",
         "The whole team was useless and never listened to me.",
         "My manager took credit for everything I did.",
         "Honestly the clients there were stupid and annoying.",
         "It was impossible to work with idiots like that.",
     ),
-    passes=(
+    must_pass=(
         "The project was three weeks behind when I joined.",
         "A difficult client asked for a full refund after the deadline.",
         "My manager and I disagreed about the rollout plan, so I proposed a pilot.",

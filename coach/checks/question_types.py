@@ -6,7 +6,8 @@
 
 Cues, limits and the text the LLM engine is given are data (coach/data/kinds.yaml, a section per
 type). Complaints and blame are the negativity check's verdict and the learned blame model's,
-never a second list. Called by the relevance check: the findings carry its id.
+never a second list. Judged by the question-type check (coach/checks/question_rubric.py), whose
+id the findings carry.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from coach import thresholds as t
 from coach.models import Finding, Span
 from coach.text import WORD_RE, Document, Sentence
 
+ID = "question-type"
 FAILURE = "failure"
 
 
@@ -69,7 +70,7 @@ def _why_leaving(document: Document) -> list[Finding]:
         found.append(_credit(document, forward[0], "Says what you are moving toward."))
     else:
         found.append(Finding(
-            check="relevance", severity="warning",
+            check=ID, severity="warning",
             message="Only what you are leaving behind: nothing on what you are moving toward.",
             suggestion="Add what you want next and how this role offers it: \"I'm looking for more "
                        "ownership of X, and this role puts X at the centre.\"",
@@ -83,7 +84,7 @@ def _complaint(document: Document) -> list[Finding]:
     if not negative:
         return []
     return [Finding(
-        check="relevance", severity="problem",
+        check=ID, severity="problem",
         message="The reason for leaving is a complaint about your employer or colleagues.",
         span=negative[0],
         suggestion="Keep the old job out of it: say in one line what you want next and why this role gives it.",
@@ -103,7 +104,7 @@ def _failure(document: Document) -> list[Finding]:
         found.append(_credit(document, owned[0], "Owns what went wrong."))
     elif blame is None:
         found.append(Finding(
-            check="relevance", severity="warning",
+            check=ID, severity="warning",
             message="You never say what you yourself got wrong.",
             suggestion="Name your own part in one plain sentence: \"I didn't check X before Y; that was my call.\"",
         ))
@@ -112,7 +113,7 @@ def _failure(document: Document) -> list[Finding]:
         found.append(_credit(document, lesson[0], "Names the lesson, or what you do differently since."))
     else:
         found.append(Finding(
-            check="relevance", severity="warning",
+            check=ID, severity="warning",
             message="No lesson: nothing on what you learned or do differently since.",
             suggestion="End with what changed: \"Since then I always … before …\", and one time it has paid off.",
         ))
@@ -128,7 +129,7 @@ def _blame(document: Document, owned: list[Sentence]) -> Finding | None:
     if not negative:
         return None
     return Finding(
-        check="relevance", severity="problem",
+        check=ID, severity="problem",
         message="The failure is put on other people instead of owned.",
         span=negative[0],
         suggestion="Tell your own part first (\"I should have…\"), and what others did only as facts.",
@@ -182,20 +183,20 @@ def _about_yourself(document: Document) -> list[Finding]:
     life_story = _life_story(document)
     if life_story is not None and not linked:
         found.append(Finding(
-            check="relevance", severity="warning",
+            check=ID, severity="warning",
             message="A life story told in order, with no link to this role.",
             span=life_story,
             suggestion="Start from what you do now, keep only the one or two steps that led here, and end on why this role.",
         ))
     if not present:
         found.append(Finding(
-            check="relevance", severity="warning",
+            check=ID, severity="warning",
             message="No present part: nothing on what you do now.",
             suggestion="Open with where you are today: \"I'm a … at …, where I …\".",
         ))
     if not future:
         found.append(Finding(
-            check="relevance", severity="warning",
+            check=ID, severity="warning",
             message="No future part: nothing on why this role is your next step.",
             suggestion="Close with what you want next and why this role: \"Now I'm looking for …, which is why this role …\".",
         ))
@@ -210,7 +211,7 @@ def _too_long(document: Document) -> list[Finding]:
     if seconds <= _section("about_yourself")["max_seconds"]:
         return []
     return [Finding(
-        check="relevance", severity="warning",
+        check=ID, severity="warning",
         message=f"About {round(seconds)} s spoken: an introduction should take one to two and a half minutes.",
         suggestion="Cut the past to the one or two steps that explain why you are here.",
     )]
@@ -250,7 +251,7 @@ _JUDGES = {"why_leaving": _why_leaving, FAILURE: _failure, "about_yourself": _ab
 
 def _credit(document: Document, sentence: Sentence, message: str) -> Finding:
     """What the answer does right, quoted: an info finding, which never lowers the score."""
-    return Finding(check="relevance", severity="info", message=message, span=document.sentence_span(sentence))
+    return Finding(check=ID, severity="info", message=message, span=document.sentence_span(sentence))
 
 
 def _negativity_verdict(document: Document) -> list[Span]:

@@ -1,23 +1,25 @@
-"""Rambling: too long to say aloud, filler-heavy, repetitive, or built of endless sentences."""
+"""Rambling: too long to say aloud, filler-heavy, repetitive, or built of endless sentences.
+
+Its vocabulary is data (coach/data/checks/rambling.yaml), its limits coach/thresholds.py. It rates
+concision, and an answer that drifts off topic is rambling too: that finding is the off-topic
+check's (coach/checks/off_topic.py), whose verdict this one reads.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from coach import thresholds as t
-from coach import topics
-from coach.checks import Check, Outcome
-from coach.models import Finding, Metrics, Span
+from coach.checks import off_topic
+from coach.checks.base import Check, Outcome, computed_once, entries, outcome_of
+from coach.models import Finding, Metrics, RamblingCheck, Span
 from coach.text import Document, Phrases
 
-# Fillers that are filler wherever they stand.
-_ALWAYS_FILLER = Phrases(
-    ["um", "umm", "ummm", "uh", "uhh", "uhhh", "uhm", "er", "erm", "hmm", "hmmm", "you know", "i mean", "kind of", "sort of",
-     "basically", "literally", "actually", "you know what i mean", "or whatever", "and stuff",
-     "and stuff like that", "and so on and so forth", "right?", "yeah", "okay so", "ok so"]
-)
+ID = "rambling"
+
 # Stretched spellings of one filler ("umm", "uhhh", "hmmm") are counted as that filler.
 _STRETCHED = tuple(
     (re.compile(pattern), form)
@@ -32,20 +34,38 @@ def filler_form(text: str) -> str:
     return next((name for pattern, name in _STRETCHED if pattern.fullmatch(form)), form)
 
 
-# "like" is filler when it interrupts ("it was, like, huge"), not when it compares or means enjoy.
 _LIKE = re.compile(r"(?i)(?<![\w'])like(?![\w'])")
-_BEFORE_FILLER_LIKE = re.compile(r"(?i)(?:,|\b(?:was|were|is|are|just|and|so|um|uh|it's|i'm|we're))\s*$")
-_AFTER_FILLER_LIKE = re.compile(r"(?i)^\s*(?:,|(?:a|the|so|really|totally|super|\d+|i|we|he|she|they|um|uh|this|literally)\b)")
-_DETERMINERS = frozenset(
-    "a an the this that these those what which every any some one new same different other "
-    "right wrong certain particular only first last each another".split()
-)
-# "so", "well", "actually" and "right" are filler only when they open a sentence with a comma.
-_OPENING_FILLER = re.compile(r"^(?:so|well|okay|ok|right|anyway|actually|honestly),\s", re.IGNORECASE)
-_STOPWORDS = frozenset(
-    """a an the and or but so to of in on at for with i we my our it is was were be been this that
-    they he she you me us them his her their there then just very really also as by from had have""".split()
-)
+
+
+@cache
+def _fillers() -> Phrases:
+    return Phrases(entries(ID, "fillers"))
+
+
+@cache
+def _opening_filler() -> re.Pattern[str]:
+    """A sentence opened on a filler and a comma ("So, …", "Honestly, …")."""
+    return re.compile(rf"^(?:{_alternation('opening_fillers')}),\s", re.IGNORECASE)
+
+
+@cache
+def _before_filler_like() -> re.Pattern[str]:
+    return re.compile(rf"(?i)(?:,|\b(?:{_alternation('like_before')}))\s*$")
+
+
+@cache
+def _after_filler_like() -> re.Pattern[str]:
+    # A number after it ("like 20 people") is a guess, as filler as the listed words.
+    return re.compile(rf"(?i)^\s*(?:,|(?:{_alternation('like_after')}|\d+)\b)")
+
+
+def _alternation(name: str) -> str:
+    return "|".join(re.escape(word) for word in entries(ID, name))
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    return frozenset(entries(ID, "stopwords"))
 
 
 @dataclass
@@ -54,7 +74,18 @@ class RamblingOutcome(Outcome):
     reasons: list[str] = field(default_factory=list)
     fillers: list[Span] = field(default_factory=list)
 
+    def ratings(self) -> dict[str, int]:
+        if "filler-heavy" in self.reasons:
+            return {"concision": 1}
+        if self.flagged:
+            return {"concision": 2}
+        return {"concision": 4 if self.metrics.long_sentences else 5}
 
+    def report(self) -> dict:
+        return {"metrics": self.metrics, "checks.rambling": RamblingCheck(flagged=self.flagged, reasons=self.reasons, fillers=self.fillers)}
+
+
+@computed_once(ID)
 def run(document: Document) -> RamblingOutcome:
     fillers = _filler_spans(document)
     long_sentences = [s for s in document.sentences if len(s.tokens) > t.LONG_SENTENCE_WORDS]
@@ -75,21 +106,13 @@ def run(document: Document) -> RamblingOutcome:
 
 
 def _filler_spans(document: Document) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _ALWAYS_FILLER.finditer(document.text, document.text_lower) if not _is_noun_kind_of(document.text, m)]
+    spans = [m.span() for m in _fillers().finditer(document.text, document.text_lower)]
     spans += [(m.start(), m.end()) for m in _LIKE.finditer(document.text) if _is_filler_like(document.text, m)]
     for sentence in document.sentences:
-        opening = _OPENING_FILLER.match(sentence.text)
+        opening = _opening_filler().match(sentence.text)
         if opening:
             spans.append((sentence.start, sentence.start + opening.end() - 2))
     return sorted({(s + _lead(document.text, s, e), e) for s, e in spans})
-
-
-def _is_noun_kind_of(text: str, match: re.Match[str]) -> bool:
-    """ "a new kind of database" names a type; only a bare "kind of" hedges."""
-    if match.group().lower().split()[0] not in ("kind", "sort"):
-        return False
-    before = re.findall(r"[\w']+", text[max(0, match.start() - 20) : match.start()].lower())
-    return bool(before) and before[-1] in _DETERMINERS
 
 
 def _is_filler_like(text: str, match: re.Match[str]) -> bool:
@@ -97,7 +120,7 @@ def _is_filler_like(text: str, match: re.Match[str]) -> bool:
     after = text[match.end() : match.end() + 12]
     if before.rstrip().endswith(",") or after.lstrip().startswith(","):
         return True
-    return bool(_BEFORE_FILLER_LIKE.search(before) and _AFTER_FILLER_LIKE.match(after))
+    return bool(_before_filler_like().search(before) and _after_filler_like().match(after))
 
 
 def _lead(text: str, start: int, end: int) -> int:
@@ -107,8 +130,9 @@ def _lead(text: str, start: int, end: int) -> int:
 def _repeated_phrases(document: Document) -> dict[str, int]:
     # Counted as word tuples, joined into phrases only when repeated (few are).
     counts: Counter[tuple[str, ...]] = Counter()
+    stopwords = _stopwords()
     for sentence in document.sentences:
-        words = [w for w in sentence.words if w not in _STOPWORDS]
+        words = [w for w in sentence.words if w not in stopwords]
         counts.update(zip(*(words[i:] for i in range(t.REPEATED_PHRASE_WORDS))))
     return {" ".join(phrase): n for phrase, n in counts.items() if n >= t.REPEATED_PHRASE_MIN_COUNT}
 
@@ -119,7 +143,7 @@ def _judge(outcome, document, fillers, long_sentences, repeats) -> None:
         outcome.reasons.append("too long")
         outcome.findings.append(
             Finding(
-                check="rambling",
+                check=ID,
                 severity="warning",
                 message=f"{metrics.words} words is about {metrics.speaking_seconds:.0f} s spoken; "
                 f"aim for under {document.limits.max_speaking_seconds} s.",
@@ -131,31 +155,22 @@ def _judge(outcome, document, fillers, long_sentences, repeats) -> None:
         start, end = fillers[0]
         outcome.findings.append(
             Finding(
-                check="rambling",
+                check=ID,
                 severity="warning",
                 message=f"{metrics.filler_words} filler words ({metrics.filler_density:.0%} of the answer).",
                 span=document.span(start, end),
                 suggestion="Pause silently instead of filling the gap; it sounds more confident.",
             )
         )
-    if metrics.sentences and topics.off_topic_share(document.sentences) >= t.OFF_TOPIC_SHARE:
+    if outcome_of(off_topic, document).flagged:
+        # Drifting off topic is rambling too (concision 2); the finding is the off-topic check's.
         outcome.reasons.append("off-topic")
-        personal = next(s for s in document.sentences if topics.is_personal(s))
-        outcome.findings.append(
-            Finding(
-                check="rambling",
-                severity="problem",
-                message="The answer drifts into private life instead of answering the question.",
-                span=document.sentence_span(personal),
-                suggestion="Answer with an example from work, study or volunteering; keep private life out.",
-            )
-        )
     if repeats:
         phrase, count = max(repeats.items(), key=lambda item: item[1])
         outcome.reasons.append("repetitive")
         outcome.findings.append(
             Finding(
-                check="rambling",
+                check=ID,
                 severity="info",
                 message=f'"{phrase}" comes back {count} times.',
                 suggestion="Say each point once; repetition reads as filler.",
@@ -164,7 +179,7 @@ def _judge(outcome, document, fillers, long_sentences, repeats) -> None:
     for sentence in long_sentences[:2]:
         outcome.findings.append(
             Finding(
-                check="rambling",
+                check=ID,
                 severity="info",
                 message=f"A {len(sentence.tokens)}-word sentence is hard to follow aloud.",
                 span=document.sentence_span(sentence),
@@ -175,14 +190,14 @@ def _judge(outcome, document, fillers, long_sentences, repeats) -> None:
 
 
 CHECK = Check(
-    id="rambling",
+    id=ID,
     description="Length for a spoken answer, filler words, repeated phrases and very long sentences.",
     run=run,
-    flags=(
+    must_flag=(
         "So, um, I think, like, the thing is, you know, I was, um, kind of busy.",
         "Well, basically, we, uh, you know, just kind of did stuff and, like, it was fine I mean.",
     ),
-    passes=(
+    must_pass=(
         "I led the migration and we cut hosting costs by 30%.",
         "I like working with people who like clear goals.",
         "It looked like a simple bug, but it was a race condition.",

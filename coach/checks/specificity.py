@@ -1,13 +1,22 @@
-"""Specificity: concrete numbers and outcomes, and ownership ("I" rather than a vague "we")."""
+"""Specificity: concrete numbers and outcomes, and ownership ("I" rather than a vague "we").
+
+What counts as a quantity is a pattern (below); the vague claims are data
+(coach/data/checks/specificity.yaml). It rates specificity, which hedges undercut too: it
+counts the hedges the hedging check reports (`hedging.reported_hedges`, found once).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from coach.checks import Check, Outcome
-from coach.models import Finding
+from coach.checks.base import Check, Outcome, computed_once, entries
+from coach.checks.hedging import reported_hedges
+from coach.models import Finding, SpecificityCheck
 from coach.text import Document, Phrases, lowered
+
+ID = "specificity"
 
 # A quantity is a cardinal number with what it counts: digits or words ("two technicians",
 # "fifty chapters", "a team of four", "$50,000", "30%"), or how long an effort took ("within
@@ -45,12 +54,13 @@ _NOT_QUANTITY = re.compile(
     | \b(?:one|two|three)\s+or\s+(?:two|three|four)\b
     """
 )
-_VAGUE = Phrases(
-    ["very successful", "a lot", "lots of", "many", "a bunch of", "some stuff", "things",
-     "various", "several things", "huge success", "really well", "very well", "great results",
-     "significantly", "much better", "stuff", "etc", "and so on", "pretty good", "quite a few",
-     "a great deal", "tons of", "successful"]
-)
+
+
+@cache
+def _vague() -> Phrases:
+    return Phrases(entries(ID, "vague"))
+
+
 _I_STATEMENT = re.compile(r"(?i)(?<![\w'])i(?:'ve|'d|'m)?\s")
 _WE_STATEMENT = re.compile(r"(?i)(?<![\w'])we(?:'ve|'d|'re)?\s")
 
@@ -61,6 +71,21 @@ class SpecificityOutcome(Outcome):
     vague_claims: int = 0
     i_statements: int = 0
     we_statements: int = 0
+    hedges: int = 0
+
+    def ratings(self) -> dict[str, int]:
+        rating = 5 if self.quantities >= 2 else 4 if self.quantities == 1 else 2
+        # Vague claims and hedges ("around 8 percent, I think") undercut whatever numbers there are.
+        return {"specificity": max(1, rating - min(2, (self.vague_claims + self.hedges) // 2))}
+
+    def strengths(self, document: Document) -> list[tuple[str, str]]:
+        return [("specificity", "Backs claims with concrete numbers.")] if self.quantities >= 2 else []
+
+    def report(self) -> dict:
+        return {"checks.specificity": SpecificityCheck(
+            quantified=self.quantities > 0, numbers=self.quantities, vague_claims=self.vague_claims,
+            i_statements=self.i_statements, we_statements=self.we_statements,
+        )}
 
 
 # Course and model numbers ("CS 101", "MATH 2250"): upper case, so matched case-sensitively.
@@ -130,20 +155,22 @@ def quantity_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in quantities if not any(s <= m.start() < e for s, e in excluded)]
 
 
+@computed_once(ID)
 def run(document: Document) -> SpecificityOutcome:
     text = document.straight
     quantities = document_quantities(document)
-    vague = list(_VAGUE.finditer(text, document.straight_lower))
+    vague = list(_vague().finditer(text, document.straight_lower))
     outcome = SpecificityOutcome(
         quantities=len(quantities),
         vague_claims=len(vague),
         i_statements=len(_I_STATEMENT.findall(text)),
         we_statements=len(_WE_STATEMENT.findall(text)),
+        hedges=len(reported_hedges(document)),
     )
     if not quantities:
         outcome.findings.append(
             Finding(
-                check="specificity",
+                check=ID,
                 severity="warning",
                 message="No concrete numbers: no count, amount, percentage or duration.",
                 suggestion="Add one measurable detail: how many, how much, how fast, by when.",
@@ -152,7 +179,7 @@ def run(document: Document) -> SpecificityOutcome:
     for match in vague[:3]:
         outcome.findings.append(
             Finding(
-                check="specificity",
+                check=ID,
                 severity="info",
                 message=f'"{text[match.start():match.end()]}" is vague.',
                 span=document.span(match.start(), match.end()),
@@ -164,15 +191,15 @@ def run(document: Document) -> SpecificityOutcome:
 
 
 CHECK = Check(
-    id="specificity",
+    id=ID,
     description="Counts, amounts, percentages and durations; vague claims; I versus we.",
     run=run,
-    flags=(
+    must_flag=(
         "The launch was very successful and we did a lot of things.",
         "I am 25 years old and was the first hire.",
         "In 2019 I joined the company.",
     ),
-    passes=(
+    must_pass=(
         "I cut the onboarding time from 10 days to 4.",
         "Sales grew 18% in two quarters.",
         "I managed a team of five engineers.",

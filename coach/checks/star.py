@@ -4,32 +4,35 @@ Each part is found sentence by sentence by the learned sentence models (coach/le
 on our corpus in training/, measured by bench/quality.py), and keeps the sentences that show
 it with the cues that weighed most. Two crisp cues stay rules: an answer written in labelled
 form ("S: …", "Task: …"), and a responsibility stated outright ("my job was to…", "I had
-to…"), which also counts as a Task.
+to…"), which also counts as a Task. Which verbs are not actions is data
+(coach/data/checks/star.yaml). It rates situation, task, action and result.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from coach.checks import Check, Outcome
+from coach.checks import negativity
+from coach.checks.base import Check, Outcome, computed_once, entries, outcome_of
 from coach.checks.specificity import quantity_spans
-from coach.questions import asks_for_story
 from coach.models import STAR_PARTS, Finding, Span, Star, StarPart
-from coach.text import Document, Sentence, is_past
+from coach.questions import asks_for_story
+from coach.text import Document, is_past
 
 _I = r"(?:i|i've|i'd)"
 # Matched loosely and checked in Python (`_is_action_verb`): a regex alternation of every
 # irregular verb costs tens of milliseconds to compile at each start.
 _VERB = r"[a-z]+"
-# Verbs that say what the candidate felt, saw or was, not what they did.
-_NOT_ACTIONS = frozenset(
-    """was were had felt thought believed realized realised learned learnt loved liked hated
-    wanted wished hoped noticed knew understood meant found heard saw used enjoyed disliked
-    expected hesitated regretted worried struggled appreciated respected admired dated watched
-    needed preferred agreed disagreed failed missed lost forgot got kept worked ended grew
-    left quit""".split()
-)
+ID = "star"
+
+
+@cache
+def _not_actions() -> frozenset[str]:
+    """Verbs that say what the candidate felt, saw or was, not what they did."""
+    return frozenset(entries(ID, "not_actions"))
+
 # "S: …", "Task: …", "- R: …": answers written in labelled STAR form.
 _LABELLED_PART = re.compile(r"^\W{0,3}(situation|task|action|result|s|t|a|r)\s*[:\-–]\s", re.IGNORECASE)
 _LABEL_TO_PART = {"s": "situation", "t": "task", "a": "action", "r": "result"}
@@ -72,7 +75,28 @@ class StarOutcome(Outcome):
     i_actions: int = 0
     we_actions: int = 0
 
+    def ratings(self) -> dict[str, int]:
+        return {name: part.rating for name, part in self.star.parts()}
 
+    def strengths(self, document: Document) -> list[tuple[str, str]]:
+        # A sentence that badmouths someone is never quoted as a strength.
+        negative = {f.span.start for f in outcome_of(negativity, document).findings if f.span}
+        found = []
+        for name, part in self.star.parts():
+            evidence = [span for span in part.evidence if span.start not in negative]
+            if evidence and part.rating >= 4:
+                found.append((name, f'Clear {name}: "{_clip(evidence[0].text)}"'))
+        return found
+
+    def report(self) -> dict:
+        return {"star": self.star}
+
+
+def _clip(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@computed_once(ID)
 def run(document: Document) -> StarOutcome:
     from coach.learned.decide import star_evidence
 
@@ -127,7 +151,7 @@ def _has_real_action(lower: str) -> bool:
 
 
 def _is_action_verb(word: str) -> bool:
-    return word not in _NOT_ACTIONS and is_past(word)
+    return word not in _not_actions() and is_past(word)
 
 
 _VERB_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbeen )\b(?P<verb>{_VERB})\b")
@@ -176,7 +200,7 @@ def _findings(star: Star, i_actions: int, we_actions: int, document: Document, s
             severity = "warning" if name in ("task", "situation") else "problem"
             findings.append(
                 Finding(
-                    check="star",
+                    check=ID,
                     severity=severity,
                     message=f"No clear {name.capitalize()} in the answer.",
                     suggestion=_MISSING_ADVICE[name],
@@ -185,7 +209,7 @@ def _findings(star: Star, i_actions: int, we_actions: int, document: Document, s
     if we_actions > i_actions and we_actions >= 2:
         findings.append(
             Finding(
-                check="star",
+                check=ID,
                 severity="warning",
                 message=f'Actions are told as "we" ({we_actions}) more than "I" ({i_actions}): your own part is unclear.',
                 span=_first_we_span(document),
@@ -201,7 +225,7 @@ def _story_optional_findings(star: Star) -> list[Finding]:
         return []
     return [
         Finding(
-            check="star",
+            check=ID,
             severity="info",
             message="No example backs this answer up.",
             suggestion="Add one short example: what you did and how it turned out.",
@@ -217,15 +241,15 @@ def _first_we_span(document: Document) -> Span | None:
 
 
 CHECK = Check(
-    id="star",
+    id=ID,
     description="Situation, Task, Action and Result, each with the sentences that show it.",
     run=run,
-    flags=(
+    must_flag=(
         "We had a project once. It was hard.",
         "I am a hard worker and I like people.",
         "Last spring our warehouse kept running out of stock. I rebuilt the reorder sheet.",
     ),
-    passes=(
+    must_pass=(
         "Last spring at my previous company our release was three weeks behind. My job was to get "
         "it back on track. I split the backlog and paired with the two slowest teams. We shipped on "
         "time and cut open bugs by 40%.",

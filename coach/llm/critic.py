@@ -233,7 +233,7 @@ def assemble(
             "engine": ENGINE,
             "model": model,
             "fallback_reason": None,
-            # The same caps as offline (a dodge is a relevance *problem*; a credit or a warning
+            # The same caps as offline (a dodge is a relevance or question-type *problem*; a credit or a warning
             # caps nothing), from the offline findings the reply cannot change.
             "score": rubric.score_of(base, ratings),
             "ratings": ratings,

@@ -51,11 +51,15 @@ def issues(critique: Critique) -> list[Issue]:
     return [issue for issue in ISSUES if flagged[issue]]
 
 
+# Checks whose problems the issues above already name (drifting off topic is rambling).
+_LABELLED_AS_ISSUES = ("star", "negativity", "rambling", "off-topic")
+
+
 def labels(critique: Critique) -> list[str]:
     """Short labels for a table: the flagged issues, other checks with a problem, a fallback."""
     found = [issue.label for issue in issues(critique)]
     for finding in critique.findings:
-        if finding.severity == "problem" and finding.check not in ("star", "negativity", "rambling") and finding.check not in found:
+        if finding.severity == "problem" and finding.check not in _LABELLED_AS_ISSUES and finding.check not in found:
             found.append(finding.check)
     if critique.fallback_reason:
         found.append("fallback")

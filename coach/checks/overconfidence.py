@@ -1,0 +1,48 @@
+"""Overconfidence: claims that sound arrogant rather than confident ("I never make mistakes").
+The claims are data (coach/data/checks/overconfidence.yaml)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from coach.checks.base import Check, Outcome, computed_once, entries
+from coach.models import Finding
+from coach.text import Document, Phrases
+
+ID = "overconfidence"
+
+
+@cache
+def _claims() -> Phrases:
+    return Phrases(entries(ID, "claims"))
+
+
+@computed_once(ID)
+def run(document: Document) -> Outcome:
+    text = document.straight
+    findings = [
+        Finding(
+            check=ID,
+            severity="warning",
+            message=f'"{text[m.start():m.end()]}" sounds arrogant rather than confident.',
+            span=document.span(m.start(), m.end()),
+            suggestion="Show confidence with evidence (what you did and achieved), not claims.",
+        )
+        for m in _claims().finditer(text, document.straight_lower)
+    ]
+    return Outcome(findings=findings, flagged=bool(findings))
+
+
+CHECK = Check(
+    id=ID,
+    description="Claims that sound arrogant rather than confident (\"I never make mistakes\").",
+    run=run,
+    must_flag=(
+        "Honestly, I never make mistakes.",
+        "I'm the best candidate you will meet.",
+    ),
+    must_pass=(
+        "I led the project and shipped it two weeks early.",
+        "I made a mistake in the first draft and caught it in review.",
+    ),
+)
