@@ -117,7 +117,7 @@ def main() -> int:
     stages = {name: min(p[name] for p in passes) for name in passes[0]}
     staged = sum(stages.values())
     stages["rest of critique"] = max(0.0, median - staged)
-    print(f"\nper answer, by stage (least of 3 staged passes; 'rest' = median critique pass minus the stages):")
+    print("\nper answer, by stage (least of 3 staged passes; 'rest' = median critique pass minus the stages):")
     for name, total in sorted(stages.items(), key=lambda item: -item[1]):
         print(f"  {name:<22} {1e6 * total / len(answers):8.1f} µs  {100 * total / median:5.1f}%")
     return 0

@@ -119,7 +119,7 @@ def main() -> int:
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="coach-bench-cache-") as cache_dir:
         env = _env(cache_dir)
-        load = ", load average {:.2f}".format(os.getloadavg()[0]) if hasattr(os, "getloadavg") else ""
+        load = f", load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores{load}, file {args.file}\n")
         _report("python -c pass (interpreter floor)", _time_runs([python, "-c", "pass"], args.runs, env))
         text_cmd = [python, "-m", "coach", "critique", args.file]

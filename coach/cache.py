@@ -205,7 +205,7 @@ class Cache:
                 ).fetchall()
             if not rows:
                 return
-            for position, answer in rows:
+            for _, answer in rows:
                 yield Answer.model_validate_json(answer)
             after = rows[-1][0]
 

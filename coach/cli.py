@@ -13,7 +13,6 @@ import sys
 import click
 
 from coach import __version__
-
 from coach.cli_config import check_settings, config_options, limits_of, merged, selection_options, show_config
 from coach.config import ConfigFileError
 from coach.wording import count_of, listing

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 from coach import offline
 from coach.check_settings import CheckSettings
-from coach.thresholds import DEFAULT_LIMITS, Limits
 from coach.models import SCHEMA_VERSION, Answer, Critique
+from coach.thresholds import DEFAULT_LIMITS, Limits
 
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"

@@ -10,7 +10,7 @@ import json
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from coach.models import Critique
@@ -68,7 +68,7 @@ class History:
 
     def record(self, critique: Critique, answer: str, question: str, question_id: str | None, role: str | None,
                at: datetime | None = None) -> Attempt:
-        when = (at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        when = (at or datetime.now(UTC)).isoformat(timespec="seconds")
         attempt = Attempt(when, question_id, question, role, answer, critique.score, dict(critique.ratings), critique.engine)
         with self._db:
             self._db.execute(

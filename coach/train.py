@@ -310,7 +310,7 @@ def load_injection(root: Path = INJECTION) -> list[SteeringAnswer]:
     from coach.learned.steering import document_segments
 
     answers = []
-    for i, labelled in enumerate(load_corpus()):
+    for labelled in load_corpus():
         text = " ".join(s["text"] for s in labelled.answer["sentences"])
         segments = [f for _, _, f in document_segments(Document(text))]
         row = {"steering": False, "style": "benign", "kind": f"answer:{labelled.register}", "text": text}
@@ -389,7 +389,7 @@ def build_clusters(out: Path, k: int = CLUSTERS) -> None:
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     labels = KMeans(n_clusters=k, n_init=4, random_state=SEED).fit_predict(vectors)
     lines = [f"{word}\tk{label}" for word, label in zip(words, labels)]
-    header = "# word<TAB>cluster: wordllama l2_supercat token embeddings, k-means k=%d seed=%d (python -m coach.train clusters)" % (k, SEED)
+    header = f"# word<TAB>cluster: wordllama l2_supercat token embeddings, k-means k={k} seed={SEED} (python -m coach.train clusters)"
     out.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {out}: {len(words)} words in {k} clusters", file=sys.stderr)
 

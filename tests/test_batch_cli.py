@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import pty
+import re
 import signal
 import subprocess
 import sys
 import time
 
 from bench.answers import write_jsonl
-from tests.conftest import REPO, _ISOLATED_VARS
+from tests.conftest import _ISOLATED_VARS, REPO
 
 
 def _env() -> dict:

@@ -9,7 +9,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import REPO
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) is Linux-only")

@@ -9,6 +9,7 @@ import re
 import select
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -434,7 +435,7 @@ def test_one_sentence_is_not_sentences(coach):
 def test_a_strong_answer_with_nothing_to_polish_is_not_told_to_polish_details(coach, monkeypatch):
     from coach.render.verdict import verdict
 
-    critique = offline.critique(Answer(text=open(STRONG, encoding="utf-8").read()))
+    critique = offline.critique(Answer(text=Path(STRONG).read_text(encoding="utf-8")))
     bare = critique.model_copy(update={"findings": [], "suggestions": [], "score": 95})
     assert verdict(bare) == "Strong answer, ready as it is."
     noted = bare.model_copy(update={"suggestions": ["Name the client."]})

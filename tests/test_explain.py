@@ -7,7 +7,6 @@ import pytest
 from coach import offline
 from coach.check_docs import docs
 from coach.checks import registry
-from coach.models import Answer
 from tests.conftest import EXAMPLES
 
 

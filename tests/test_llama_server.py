@@ -18,7 +18,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import EXAMPLES, REPO
 from llama_server import LlamaServer, missing
 

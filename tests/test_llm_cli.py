@@ -7,7 +7,6 @@ import shutil
 import sys
 
 import pytest
-
 from conftest import REPO
 from llm_replies import STRONG_PATH, strong_review
 from openai_server import OpenAIServer, error, reply

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import EXAMPLES
+from llm_replies import STRONG_TEXT, strong_review
 
 from coach.engine import GradeOptions, fingerprint
 from coach.llm.guard import Guard, language
@@ -14,8 +16,6 @@ from coach.llm.schema import Review, json_schema, reply_shape
 from coach.llm.verify import AnswerIndex, verify_quotes
 from coach.models import Answer
 from coach.offline import critique as offline_critique
-from conftest import EXAMPLES
-from llm_replies import STRONG_TEXT, strong_review
 
 # --- evidence verification ------------------------------------------------------------------
 

@@ -173,7 +173,7 @@ def _we_actions(lower: str) -> int:
 
 def _rate(star: Star, i_actions: int, we_actions: int) -> None:
     """Anchored 1-5 ratings (docs/rubric.md): 1 missing, 3 thin, 4 clear, 5 clear and concrete."""
-    for name, part in star.parts():
+    for _, part in star.parts():
         sentences = len(part.evidence)
         part.rating = 1 if not sentences else (5 if sentences >= 2 else 4)
     if star.action.present:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import re
 from functools import cache, lru_cache
-from itertools import repeat
 from importlib import resources
+from itertools import repeat
 
 from coach.learned.model import sigmoid
 from coach.text import Document, is_past

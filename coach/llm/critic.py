@@ -24,8 +24,19 @@ from pydantic import BaseModel
 
 from coach import offline, rubric
 from coach.llm.client import (
-    JSON_OBJECT, JSON_SCHEMA, MODES, PROBE_GRACE, CannotConnect, ChatClient, Endpoint, InvalidReply, LLMFailure,
-    SchemaUnsupported, UsageMeter, chat_body, review_from_completion,
+    JSON_OBJECT,
+    JSON_SCHEMA,
+    MODES,
+    PROBE_GRACE,
+    CannotConnect,
+    ChatClient,
+    Endpoint,
+    InvalidReply,
+    LLMFailure,
+    SchemaUnsupported,
+    UsageMeter,
+    chat_body,
+    review_from_completion,
 )
 from coach.llm.guard import Guard, is_junk, is_template
 from coach.llm.prompting import Facts, PromptError, Prompts

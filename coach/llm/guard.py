@@ -231,9 +231,9 @@ def _speaks_as_candidate(text: str, said: list[str]) -> bool:
     # '"We" hides your part' quotes the candidate; 'We shipped it early' is the candidate, and so
     # is '…the client walked away and we were able to negotiate…' (two first-person words outside
     # quotation marks: advice to the candidate says "you", and quotes their "I" and "we").
-    if not text.lstrip().startswith(_QUOTE_MARKS):
-        if said[0] in _NARRATOR or (said[0] in _STORY_OPENERS and len(said) > 1 and said[1] in _NARRATOR):
-            return True
+    opens_as_narrator = bool(said) and (said[0] in _NARRATOR or (said[0] in _STORY_OPENERS and len(said) > 1 and said[1] in _NARRATOR))
+    if opens_as_narrator and not text.lstrip().startswith(_QUOTE_MARKS):
+        return True
     unquoted = words(_QUOTED.sub(" ", text))
     return sum(word in _NARRATOR for word in unquoted) >= 2
 

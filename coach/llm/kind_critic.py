@@ -26,7 +26,15 @@ from collections.abc import Callable
 
 from coach import kinds
 from coach.llm.critic import (
-    ENGINE, Prepared, Tally, concerns_of, dropped_findings, ensure_usable, judge_part, prose_of, unverified_finding,
+    ENGINE,
+    Prepared,
+    Tally,
+    concerns_of,
+    dropped_findings,
+    ensure_usable,
+    judge_part,
+    prose_of,
+    unverified_finding,
 )
 from coach.llm.guard import Guard, is_template
 from coach.llm.prompting import KindFacts, Prompts

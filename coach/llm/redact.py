@@ -93,7 +93,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool] | None], ...]
     # @name, @jane.doe; not "@10am" or "@3:30pm".
     ("HANDLE", re.compile(r"(?<![\w@])@(?!\d{1,2}(?::\d{2})?\s?[ap]m\b)\w(?:[\w.]{0,28}\w)\b"), None),
 )
-_PLACEHOLDER = re.compile(r"\[(?:%s)_\d+\]" % "|".join(sorted({kind for kind, _, _ in _PATTERNS})))
+_PLACEHOLDER = re.compile(r"\[(?:" + "|".join(sorted({kind for kind, _, _ in _PATTERNS})) + r")_\d+\]")
 
 
 class Redactor:

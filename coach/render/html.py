@@ -51,10 +51,10 @@ def chart(distribution: list[tuple[str, int]]) -> dict:
     most = max((n for _, n in distribution), default=0) or 1
     slot = width / max(len(distribution), 1)
     bars = []
-    for i, (band, count) in enumerate(distribution):
+    for i, (label, count) in enumerate(distribution):
         h = (height - top - bottom) * count / most
         bars.append({"x": round(i * slot + 6, 1), "y": round(height - bottom - h, 1), "w": round(slot - 12, 1),
-                     "h": round(h, 1), "band": band, "count": count, "cx": round(i * slot + slot / 2, 1)})
+                     "h": round(h, 1), "band": label, "count": count, "cx": round(i * slot + slot / 2, 1)})
     return {"width": width, "height": height, "base": height - bottom, "bars": bars}
 
 
