@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.answers import write_jsonl  # noqa: E402
 from bench.batch_offline import run_child  # noqa: E402
+from tests.synthetic_answers import write_jsonl  # noqa: E402
 
 DEFAULT_SIZES = (1_000, 10_000)
 

@@ -31,9 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.answers import write_jsonl  # noqa: E402
-from bench.grounded_reply import grounded_review  # noqa: E402
+from tests.grounded_reply import grounded_review  # noqa: E402
 from tests.openai_server import OpenAIServer, reply  # noqa: E402
+from tests.synthetic_answers import write_jsonl  # noqa: E402
 
 
 class Clock:

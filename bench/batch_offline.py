@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.answers import write_jsonl  # noqa: E402
+from tests.synthetic_answers import write_jsonl  # noqa: E402
 
 # The pipeline of `coach critique` (read rows -> grade -> jsonl -> summary), with a process
 # pool instead of the calling thread: only to measure whether processes would be worth it.

@@ -27,20 +27,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.answers import answer as synthetic_answer  # noqa: E402
 from coach import offline  # noqa: E402
 from coach.checks import registry  # noqa: E402
 from coach.learned.features import document_features  # noqa: E402
 from coach.learned.model import sentence_model  # noqa: E402
 from coach.models import Answer  # noqa: E402
 from coach.text import Document  # noqa: E402
+from tests.synthetic_answers import answer as synthetic_answer  # noqa: E402
 
 TARGET = 1000
 SYNTHETIC = 500
 
 
 def default_answers() -> list[Answer]:
-    """Synthetic answers (bench/answers.py, fixed seed) and every training-corpus answer."""
+    """Synthetic answers (tests/synthetic_answers.py, fixed seed) and every training-corpus answer."""
     rng = random.Random(4)
     answers = [Answer(text=synthetic_answer(rng)) for _ in range(SYNTHETIC)]
     for path in sorted((REPO / "training" / "answers").glob("**/*.jsonl")):

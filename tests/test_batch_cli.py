@@ -12,8 +12,8 @@ import subprocess
 import sys
 import time
 
-from bench.answers import write_jsonl
 from tests.conftest import _ISOLATED_VARS, REPO
+from tests.synthetic_answers import write_jsonl
 
 
 def _env() -> dict:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.grounded_reply import answer_of, grounded_review
 from coach.cache import Cache
 from coach.llm.client import UNREACHABLE_AFTER
 from tests.conftest import REPO
+from tests.grounded_reply import answer_of, grounded_review
 from tests.openai_server import OpenAIServer, Step, completion, error, reply
 
 

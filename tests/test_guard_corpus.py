@@ -3,7 +3,7 @@ is kept, what small models say is rejected. Figures: python bench/guard.py."""
 
 from __future__ import annotations
 
-from bench import guard as corpus
+from tests import reply_corpus as corpus
 
 
 def test_honest_replies_keep_nearly_all_their_items_and_none_falls_back():

@@ -179,7 +179,7 @@ def _sending_notes(err: str) -> list[str]:
 
 @pytest.fixture
 def grounded():
-    from bench.grounded_reply import grounded_review
+    from tests.grounded_reply import grounded_review
 
     with OpenAIServer(default=lambda body: reply(grounded_review(body))) as running:
         yield running

@@ -393,7 +393,7 @@ def test_a_scripted_step_can_be_any_status(server, strong):
 def test_a_credit_or_a_warning_of_the_question_type_caps_no_llm_score(server):
     """Only a relevance *problem* (a dodge) caps the score, in both engines: a why-leaving answer
     credited for saying what it moves toward keeps what the model's ratings give it."""
-    from bench.grounded_reply import grounded_review
+    from tests.grounded_reply import grounded_review
 
     answer = Answer(
         text="My contract at the depot ends in June, and the site is moving to a four-day week. I've enjoyed "
