@@ -316,28 +316,35 @@ class _BatchRun:
         show = progress.wanted(self.no_progress) and not self.single
         try:
             out_context = self._open_output()
+            with out_context as out, progress.bar(progress.estimate_total(self.paths) if show else None, show) as display:
+                self.notes.display = display
+                writer = open_writer(self.output_format, out, color=out is sys.stdout and _stdout_color(), single=self.single)
+                for graded in batch.grade_all(items, grader, jobs=threads, cache=cache, fingerprint=fingerprint):
+                    text = graded.answer.text if graded.answer else None
+                    writer.add(text, graded.result)
+                    graded_count += 1
+                    if summary is not None:
+                        summary.add(text, graded.result)
+                    display.advance(graded.failed)
+                    if graded.failed:
+                        failures.append(graded.result.error)
+                    elif self.fail_under is not None and graded.result.score < self.fail_under:
+                        below_count += 1
+                        if len(below) < MAX_NAMED:
+                            below.append((graded.result.source, graded.result.score))
+                finish()
+                built = summary.build() if summary is not None else None
+                writer.finish(built)
+        except BrokenPipeError:
+            raise  # the reader of stdout went away: run() says nothing more
         except OSError as error:
+            if not self.to_file:
+                raise
+            # Creating, writing or renaming the report failed (no such folder, a file where a
+            # folder should be, a full disk): the file the user had is untouched.
+            self.notes.display = progress.Display()
             _error(f"{self.output}: cannot write ({error.strerror or error})")
             return EXIT_USAGE
-        with out_context as out, progress.bar(progress.estimate_total(self.paths) if show else None, show) as display:
-            self.notes.display = display
-            writer = open_writer(self.output_format, out, color=out is sys.stdout and _stdout_color(), single=self.single)
-            for graded in batch.grade_all(items, grader, jobs=threads, cache=cache, fingerprint=fingerprint):
-                text = graded.answer.text if graded.answer else None
-                writer.add(text, graded.result)
-                graded_count += 1
-                if summary is not None:
-                    summary.add(text, graded.result)
-                display.advance(graded.failed)
-                if graded.failed:
-                    failures.append(graded.result.error)
-                elif self.fail_under is not None and graded.result.score < self.fail_under:
-                    below_count += 1
-                    if len(below) < MAX_NAMED:
-                        below.append((graded.result.source, graded.result.score))
-            finish()
-            built = summary.build() if summary is not None else None
-            writer.finish(built)
         self.notes.display = progress.Display()
         for failure in failures:
             _error(failure)
