@@ -11,8 +11,8 @@ import sys
 from coach import offline
 from coach.engine import GradeOptions, Grader
 from coach.models import Answer
-from openai_server import OpenAIServer, error
 from tests.conftest import EXAMPLES, REPO
+from tests.openai_server import OpenAIServer, error
 
 STORY = "Tell me about a time you organised something."
 
