@@ -5,7 +5,7 @@ whole) and yields one `Graded` per input, in input order (folders are already so
 readers), as soon as it and everything before it is done. At most `window` answers are in
 flight or waiting for an earlier one, so memory does not grow with the batch.
 
-A grader is any callable answer -> Critique: the engine decides what it does; this module
+A grader (GradeFunction) is any callable answer -> Critique: the engine decides what it does; this module
 only runs it. A grader that raises turns into an error entry for that answer alone.
 """
 
@@ -20,7 +20,8 @@ from coach.models import Answer, Critique, InputError, Result
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
 
-Grader = Callable[[Answer], Critique]
+# Anything that grades one answer: the engine (coach.engine.Grader), a batch's reply reader, a test double.
+GradeFunction = Callable[[Answer], Critique]
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class CacheLike(Protocol):  # the part of coach.cache.Cache a batch uses
 
 def grade_all(
     items: Iterable[Answer | InputError],
-    grader: Grader,
+    grader: GradeFunction,
     *,
     jobs: int = 1,
     cache: CacheLike | None = None,
@@ -87,7 +88,7 @@ class _Lookup:
             self.cache.put(self.fingerprint, answer, critique)
 
 
-def _graded_here(item: Answer | InputError, grader: Grader, lookup: _Lookup) -> Graded:
+def _graded_here(item: Answer | InputError, grader: GradeFunction, lookup: _Lookup) -> Graded:
     if isinstance(item, InputError):
         return Graded(None, item)
     cached = lookup.get(item)
@@ -132,12 +133,12 @@ def _grade_concurrently(items, grader, pool: Executor, lookup: _Lookup, window: 
         finished[index] = Graded(answer, future.result())  # never raises
 
 
-def _cached_or_graded(grader: Grader, answer: Answer, lookup: _Lookup) -> Result:
+def _cached_or_graded(grader: GradeFunction, answer: Answer, lookup: _Lookup) -> Result:
     cached = lookup.get(answer)
     return cached if cached is not None else _grade_and_store(grader, answer, lookup)
 
 
-def _grade_and_store(grader: Grader, answer: Answer, lookup: _Lookup) -> Result:
+def _grade_and_store(grader: GradeFunction, answer: Answer, lookup: _Lookup) -> Result:
     """Runs in a worker: the result is stored the moment it exists, so even work that
     finishes while an interrupted run shuts down is kept for the next run."""
     try:

@@ -176,7 +176,7 @@ def test_the_command_line_beats_the_environment_beats_the_file(coach, tmp_path, 
     shown = json.loads(coach("config", "--format", "json").out)
     assert shown["settings"]["model"] == {"value": "from-file", "from": str(tmp_path / ".coach.toml")}
     assert shown["settings"]["engine"] == {"value": "auto", "from": "default"}
-    from coach.cli_config import merged
+    from coach.cli.config import merged
 
     class Context:  # what merged() asks of click's context: where a parameter's value came from
         def __init__(self, sources):
@@ -259,7 +259,7 @@ def test_limits_change_the_cache_key_and_come_back_from_it():
 
 def test_a_batch_export_uses_the_configuration_so_its_keys_are_the_ones_critique_looks_up(run_coach, tmp_path, monkeypatch):
     from coach.cache import key as cache_key
-    from coach.cli_config import check_settings
+    from coach.cli.config import check_settings
     from coach.config import load
     from coach.engine import GradeOptions, fingerprint
     from coach.models import Answer

@@ -71,9 +71,13 @@ def test_wheel_ships_every_prompt_file(wheel_names):
 
 
 def test_wheel_ships_the_code_and_not_the_tests(wheel_names):
-    for module in ("coach/__init__.py", "coach/__main__.py", "coach/cli.py", "coach/models.py", "coach/checks/star.py",
+    for module in ("coach/__init__.py", "coach/__main__.py", "coach/models.py", "coach/checks/star.py",
                    "coach/render/json.py", "coach/render/text.py"):
         assert module in wheel_names, module
+    # Every module of every package, so a new sub-package left out of pyproject.toml fails here.
+    for folder in ("cli", "checks", "render", "llm", "learned"):
+        modules = {f"coach/{folder}/{p.name}" for p in (REPO / "coach" / folder).glob("*.py")}
+        assert modules and modules <= wheel_names, folder
     check_modules = {f"coach/checks/{p.name}" for p in (REPO / "coach" / "checks").glob("*.py")}
     assert check_modules <= wheel_names
     # The checks' word lists and limits (coach/data/checks/), without which no answer is critiqued.

@@ -1,4 +1,4 @@
-"""What `coach batch` does, between the command line (coach.cli_batch) and the wire
+"""What `coach batch` does, between the command line (coach.cli.batch) and the wire
 (coach.llm.batch_api): which answers to send, one request line each, split into batches
 within the API's limits, their state recorded in the cache database; and, coming back, the
 results files indexed and judged (coach.llm.batch_replies).

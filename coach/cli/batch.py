@@ -1,5 +1,5 @@
 """`coach batch`: big cohorts through the OpenAI Batch API, or an offline runner of its format
-(vLLM's run_batch). A thin edge over coach.llm.batch_jobs, sharing coach.cli's helpers.
+(vLLM's run_batch). A thin edge over coach.llm.batch_jobs, sharing coach.cli.common's helpers.
 
     coach batch submit PATH...        send what is not cached, record the batches
     coach batch status [ID...]        status, request counts and age (all open batches)
@@ -23,10 +23,10 @@ _MINUTE, _HOUR, _DAY = 60, 3600, 86400
 
 
 def _base():
-    """coach.cli, imported when a command runs (it imports this module to register the group)."""
-    from coach import cli
+    """coach.cli.common, imported when a command runs: what every command shares."""
+    from coach.cli import common
 
-    return cli
+    return common
 
 
 @click.group(name="batch")
@@ -85,21 +85,21 @@ def _report_options(command):
 
 
 def _base_formats() -> list[str]:
-    # Kept in step with coach.cli.OUTPUT_FORMATS (not imported here: coach.cli imports us).
+    # Kept in step with coach.cli.critique.OUTPUT_FORMATS (not imported: this module imports only click).
     return ["text", "json", "jsonl", "csv", "markdown", "html", "line", "github"]
 
 
 def _grade_options(flags: dict):
     """The engine's options: these flags over the configuration (coach/config.py), whose model,
     checks and limits `coach critique` uses too, so both compute the same cache keys."""
-    from coach.cli_config import check_settings, limits_of
+    from coach.cli.config import check_settings, limits_of
     from coach.config import ConfigFileError, resolve
     from coach.engine import GradeOptions
 
     try:
         config = resolve(None, False)
     except ConfigFileError as error:
-        _base()._error(str(error))
+        _base().say_error(str(error))
         return None
     return GradeOptions(model=flags["model"] or config["model"], temperature=flags["temperature"], redact=flags["redact"],
                         prompts_dir=flags["prompts_dir"], timeout=flags["timeout"], max_retries=flags["max_retries"],
@@ -120,7 +120,7 @@ def _endpoint_choice(what: str, options=None):
 
     choice = choose(options or GradeOptions())
     if choice.engine != "llm":
-        _base()._error(f"{what} talks to an OpenAI-compatible Batch API: set OPENAI_API_KEY (and OPENAI_BASE_URL for "
+        _base().say_error(f"{what} talks to an OpenAI-compatible Batch API: set OPENAI_API_KEY (and OPENAI_BASE_URL for "
                        "another server); `coach batch export` writes the requests for an offline runner")
         return None
     return choice
@@ -135,7 +135,7 @@ def _store():
     try:
         return Cache()
     except (OSError, sqlite3.Error) as error:
-        _base()._error(f"cannot open the cache database, where batches are recorded ({error})")
+        _base().say_error(f"cannot open the cache database, where batches are recorded ({error})")
         return None
 
 
@@ -167,12 +167,12 @@ def submit(paths, question, role, kind, response_format, quiet, **engine_flags) 
     choice = _endpoint_choice("batch submit", options)
     if choice is None:
         return base.EXIT_USAGE
-    notes = base._Notes()
+    notes = base.Notes()
     try:
         critic = batch_jobs.critic_for(options, choice)
-        items = base._read_first(paths, _single(paths), question, role, None, notes, kind)
+        items = base.read_first(paths, _single(paths), question, role, None, notes, kind)
     except (ConfigError, UnreadableInput) as error:
-        base._error(str(error))
+        base.say_error(str(error))
         return base.EXIT_USAGE
     store = _store()
     if store is None:
@@ -203,7 +203,7 @@ def submit(paths, question, role, kind, response_format, quiet, **engine_flags) 
         except (BatchApiError, batch_jobs.BatchJobError) as error:
             if submission is not None:
                 submission.abort()
-            base._error(str(error))
+            base.say_error(str(error))
             _say_partly_submitted(submission)
             return base.EXIT_FAILED
         except BaseException:
@@ -246,7 +246,7 @@ def _say_skipped(skipped, notes, quiet: bool) -> None:
 
     base = _base()
     for error in skipped.unreadable:
-        base._error(error)
+        base.say_error(error)
     if skipped.cached and not quiet:
         notes(f"{count_of(skipped.cached, 'answer')} already cached: not sent (`coach critique` reads them for free)")
     for batch_id, count in skipped.in_open_batches.items():
@@ -282,7 +282,7 @@ def _records(store, ids) -> list | None:
     for batch_id in ids:
         record = store.batch(batch_id)
         if record is None:
-            _base()._error(f"{batch_id}: not a batch submitted from this cache (`coach batch status` lists them)")
+            _base().say_error(f"{batch_id}: not a batch submitted from this cache (`coach batch status` lists them)")
             return None
         records.append(record)
     return records
@@ -300,7 +300,7 @@ def _service_for(records, what: str):
     service = batch_jobs.service_for(choice, GradeOptions())
     for record in records:
         if record.endpoint != service.shown_url:
-            _base()._error(f"{record.id} was submitted to {record.endpoint}, but the endpoint now is {service.shown_url}: "
+            _base().say_error(f"{record.id} was submitted to {record.endpoint}, but the endpoint now is {service.shown_url}: "
                            "set OPENAI_BASE_URL (and its key) as they were")
             service.close()
             return None
@@ -337,7 +337,7 @@ def status(ids, output_format) -> int:
                 try:
                     info = service.retrieve(record.id)
                 except BatchApiError as error:
-                    base._error(f"{record.id}: {error}")
+                    base.say_error(f"{record.id}: {error}")
                     failed = True
                     continue
                 store.set_batch_status(record.id, info.status)
@@ -403,7 +403,7 @@ def cancel(batch_id) -> int:
             try:
                 info = service.cancel(batch_id)
             except BatchApiError as error:
-                base._error(str(error))
+                base.say_error(str(error))
                 return base.EXIT_FAILED
         store.set_batch_status(batch_id, info.status)
     click.echo(f"{batch_id}: {info.status} ({info.completed} of {info.total} requests had finished); "
@@ -428,14 +428,14 @@ def collect(ids, output_format, output, no_fallback, fail_under, wait, quiet) ->
     from coach.llm.batch_replies import ReplyGrader
 
     base = _base()
-    output_format = output_format or base._format_for_output(output)
+    output_format = output_format or base.format_for_output(output)
     if not output_format:
-        base._error(f"{output}: cannot tell the format from the extension; use --format")
+        base.say_error(f"{output}: cannot tell the format from the extension; use --format")
         return base.EXIT_USAGE
     store = _store()
     if store is None:
         return base.EXIT_USAGE
-    notes = base._Notes()
+    notes = base.Notes()
     with store:
         records = _records(store, ids)
         service = _service_for(records, "batch collect") if records else None
@@ -445,10 +445,10 @@ def collect(ids, output_format, output, no_fallback, fail_under, wait, quiet) ->
             try:
                 sources = [_fetched(service, store, record, wait, notes, quiet) for record in records]
             except (BatchApiError, batch_jobs.BatchJobError) as error:
-                base._error(str(error))
+                base.say_error(str(error))
                 return base.EXIT_FAILED
             except ConfigError as error:
-                base._error(str(error))
+                base.say_error(str(error))
                 return base.EXIT_USAGE
         from coach.engine import settings_of
 
@@ -456,7 +456,7 @@ def collect(ids, output_format, output, no_fallback, fail_under, wait, quiet) ->
         grader = ReplyGrader([source for _, source in sources], store, no_fallback=no_fallback, notify=notes,
                              checks=checks, limits=limits)
         answers = (answer for record in records for answer in store.batch_answers(record.id))
-        run = base._BatchRun([], False, output_format, output, fail_under, True, notes)
+        run = base.BatchRun([], False, output_format, output, fail_under, True, notes)
         exit_status = run.run(answers, grader, False, None, 1, finish=grader.finish)
         for record, (status, _) in zip(records, sources):
             store.set_batch_status(record.id, status, collected=_now())
@@ -528,21 +528,21 @@ def export_command(paths, question, role, kind, output, response_format, no_cach
         return _base().EXIT_USAGE
     environ = batch_jobs.llm_environ()
     choice = choose(options, environ)
-    notes = base._Notes()
-    store = None if no_cache else base._open_cache()
+    notes = base.Notes()
+    store = None if no_cache else base.open_cache()
     to_file = bool(output and output != "-")
     try:
         critic = batch_jobs.critic_for(options, choice)
-        items = base._read_first(paths, _single(paths), question, role, output, notes, kind)
+        items = base.read_first(paths, _single(paths), question, role, output, notes, kind)
         skipped = batch_jobs.Skipped()
         todo = batch_jobs.pending(items, fingerprint(options, environ), store, skipped, skip_open=False)
         with ReportFile(output) if to_file else contextlib.nullcontext(sys.stdout) as out:
             written = batch_jobs.export(todo, critic, response_format, out)
     except (ConfigError, UnreadableInput, batch_jobs.BatchJobError) as error:
-        base._error(str(error))
+        base.say_error(str(error))
         return base.EXIT_USAGE
     except OSError as error:
-        base._error(f"{output}: cannot write ({error.strerror or error})")
+        base.say_error(f"{output}: cannot write ({error.strerror or error})")
         return base.EXIT_USAGE
     finally:
         if store is not None:
@@ -573,29 +573,29 @@ def import_command(results, paths, question, role, kind, output_format, output, 
     from coach.readers import UnreadableInput
 
     base = _base()
-    output_format = output_format or base._format_for_output(output)
+    output_format = output_format or base.format_for_output(output)
     if not output_format:
-        base._error(f"{output}: cannot tell the format from the extension; use --format")
+        base.say_error(f"{output}: cannot tell the format from the extension; use --format")
         return base.EXIT_USAGE
     options = _grade_options(engine_flags)
     if options is None:
         return _base().EXIT_USAGE
     environ = batch_jobs.llm_environ()
     choice = choose(options, environ)
-    notes = base._Notes()
+    notes = base.Notes()
     try:
         source = batch_jobs.source_for_file(Path(results), options, choice, fingerprint(options, environ))
-        items = base._read_first(paths, _single(paths), question, role, output, notes, kind)
+        items = base.read_first(paths, _single(paths), question, role, output, notes, kind)
     except (ConfigError, UnreadableInput) as error:
-        base._error(str(error))
+        base.say_error(str(error))
         return base.EXIT_USAGE
     except OSError as error:
-        base._error(f"{results}: cannot read ({error.strerror or error})")
+        base.say_error(f"{results}: cannot read ({error.strerror or error})")
         return base.EXIT_USAGE
-    store = base._open_cache()
+    store = base.open_cache()
     try:
         grader = ReplyGrader([source], store, no_fallback=no_fallback, notify=notes, checks=options.checks, limits=options.limits)
-        run = base._BatchRun(list(paths), _single(paths), output_format, output, fail_under, True, notes)
+        run = base.BatchRun(list(paths), _single(paths), output_format, output, fail_under, True, notes)
         exit_status = run.run(items, grader, False, None, 1, finish=grader.finish)
     finally:
         if store is not None:
