@@ -96,3 +96,14 @@ def entries(check_id: str, name: str) -> list[str]:
 def limit(check_id: str, name: str) -> Any:
     """One limit of a check's data file (its `limits` section)."""
     return vocabulary(check_id)["limits"][name]
+
+
+def quoted_findings(document: Document, check_id: str, severity: str, spans, message: str, suggestion: str) -> list[Finding]:
+    """One finding per span of the answer, its message quoting the words ("{quote}" in
+    `message`): the shape of every phrase check (a hedge, a vague claim, a boast)."""
+    text = document.straight
+    return [
+        Finding(check=check_id, severity=severity, message=message.format(quote=text[start:end]),
+                span=document.span(start, end), suggestion=suggestion)
+        for start, end in spans
+    ]

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from coach.checks.base import Check, Outcome, computed_once, entries, limit
-from coach.models import Finding
+from coach.checks.base import Check, Outcome, computed_once, entries, limit, quoted_findings
 from coach.text import Document, Phrases
 
 ID = "hedging"
@@ -47,17 +46,8 @@ def _names_a_type(text: str, match: re.Match[str]) -> bool:
 
 @computed_once(ID)
 def run(document: Document) -> Outcome:
-    text = document.straight
-    findings = [
-        Finding(
-            check=ID,
-            severity="info",
-            message=f'"{text[start:end]}" sounds unsure.',
-            span=document.span(start, end),
-            suggestion="State it plainly; if you are unsure of a fact, give the part you know.",
-        )
-        for start, end in reported_hedges(document)
-    ]
+    findings = quoted_findings(document, ID, "info", reported_hedges(document), '"{quote}" sounds unsure.',
+                               "State it plainly; if you are unsure of a fact, give the part you know.")
     return Outcome(findings=findings, flagged=bool(findings))
 
 

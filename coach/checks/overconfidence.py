@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from coach.checks.base import Check, Outcome, computed_once, entries
-from coach.models import Finding
+from coach.checks.base import Check, Outcome, computed_once, entries, quoted_findings
 from coach.text import Document, Phrases
 
 ID = "overconfidence"
@@ -19,17 +18,9 @@ def _claims() -> Phrases:
 
 @computed_once(ID)
 def run(document: Document) -> Outcome:
-    text = document.straight
-    findings = [
-        Finding(
-            check=ID,
-            severity="warning",
-            message=f'"{text[m.start():m.end()]}" sounds arrogant rather than confident.',
-            span=document.span(m.start(), m.end()),
-            suggestion="Show confidence with evidence (what you did and achieved), not claims.",
-        )
-        for m in _claims().finditer(text, document.straight_lower)
-    ]
+    claims = [m.span() for m in _claims().finditer(document.straight, document.straight_lower)]
+    findings = quoted_findings(document, ID, "warning", claims, '"{quote}" sounds arrogant rather than confident.',
+                               "Show confidence with evidence (what you did and achieved), not claims.")
     return Outcome(findings=findings, flagged=bool(findings))
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from coach.checks.base import Check, Outcome, computed_once, entries
+from coach.checks.base import Check, Outcome, computed_once, entries, quoted_findings
 from coach.checks.hedging import reported_hedges
 from coach.models import Finding, SpecificityCheck
 from coach.text import Document, Phrases, lowered
@@ -176,16 +176,8 @@ def run(document: Document) -> SpecificityOutcome:
                 suggestion="Add one measurable detail: how many, how much, how fast, by when.",
             )
         )
-    for match in vague[:3]:
-        outcome.findings.append(
-            Finding(
-                check=ID,
-                severity="info",
-                message=f'"{text[match.start():match.end()]}" is vague.',
-                span=document.span(match.start(), match.end()),
-                suggestion="Replace it with a number or a concrete outcome.",
-            )
-        )
+    outcome.findings += quoted_findings(document, ID, "info", [m.span() for m in vague[:3]], '"{quote}" is vague.',
+                                        "Replace it with a number or a concrete outcome.")
     outcome.flagged = not quantities
     return outcome
 
