@@ -106,6 +106,19 @@ def _grade_options(flags: dict):
                         checks=check_settings(config), limits=limits_of(config))
 
 
+def _runner_engine(engine_flags: dict):
+    """(options, environment, endpoint choice) for export and import, which need no endpoint set:
+    their cache keys are the ones a later `coach critique` with an endpoint looks up."""
+    from coach.engine import choose
+    from coach.llm import batch_jobs
+
+    options = _grade_options(engine_flags)
+    if options is None:
+        return None
+    environ = batch_jobs.llm_environ()
+    return options, environ, choose(options, environ)
+
+
 def _single(paths) -> bool:
     import os
 
@@ -517,17 +530,16 @@ def export_command(paths, question, role, kind, output, response_format, no_cach
     import contextlib
     import sys
 
-    from coach.engine import ConfigError, choose, fingerprint
+    from coach.engine import ConfigError, fingerprint
     from coach.llm import batch_jobs
     from coach.readers import UnreadableInput
     from coach.render.report_file import ReportFile
 
     base = _base()
-    options = _grade_options(engine_flags)
-    if options is None:
-        return _base().EXIT_USAGE
-    environ = batch_jobs.llm_environ()
-    choice = choose(options, environ)
+    engine = _runner_engine(engine_flags)
+    if engine is None:
+        return base.EXIT_USAGE
+    options, environ, choice = engine
     notes = base.Notes()
     store = None if no_cache else base.open_cache()
     to_file = bool(output and output != "-")
@@ -567,7 +579,7 @@ def import_command(results, paths, question, role, kind, output_format, output, 
     every reply judged, the good ones cached, the report written like `coach critique`."""
     from pathlib import Path
 
-    from coach.engine import ConfigError, choose, fingerprint
+    from coach.engine import ConfigError, fingerprint
     from coach.llm import batch_jobs
     from coach.llm.batch_replies import ReplyGrader
     from coach.readers import UnreadableInput
@@ -577,11 +589,10 @@ def import_command(results, paths, question, role, kind, output_format, output, 
     if not output_format:
         base.say_error(f"{output}: cannot tell the format from the extension; use --format")
         return base.EXIT_USAGE
-    options = _grade_options(engine_flags)
-    if options is None:
-        return _base().EXIT_USAGE
-    environ = batch_jobs.llm_environ()
-    choice = choose(options, environ)
+    engine = _runner_engine(engine_flags)
+    if engine is None:
+        return base.EXIT_USAGE
+    options, environ, choice = engine
     notes = base.Notes()
     try:
         source = batch_jobs.source_for_file(Path(results), options, choice, fingerprint(options, environ))
