@@ -65,16 +65,12 @@ def findings(document: Document, question_type: str | None) -> list[Finding]:
 
 def _why_leaving(document: Document) -> list[Finding]:
     found = _complaint(document)
-    forward = _cue_sentences(document, "why_leaving", "forward")
-    if forward:
-        found.append(_credit(document, forward[0], "Says what you are moving toward."))
-    else:
-        found.append(Finding(
-            check=ID, severity="warning",
-            message="Only what you are leaving behind: nothing on what you are moving toward.",
-            suggestion="Add what you want next and how this role offers it: \"I'm looking for more "
-                       "ownership of X, and this role puts X at the centre.\"",
-        ))
+    found.append(_credit_or_missing(
+        document, _cue_sentences(document, "why_leaving", "forward"), "Says what you are moving toward.",
+        "Only what you are leaving behind: nothing on what you are moving toward.",
+        "Add what you want next and how this role offers it: \"I'm looking for more "
+        "ownership of X, and this role puts X at the centre.\"",
+    ))
     return found
 
 
@@ -108,15 +104,11 @@ def _failure(document: Document) -> list[Finding]:
             message="You never say what you yourself got wrong.",
             suggestion="Name your own part in one plain sentence: \"I didn't check X before Y; that was my call.\"",
         ))
-    lesson = _cue_sentences(document, FAILURE, "lesson")
-    if lesson:
-        found.append(_credit(document, lesson[0], "Names the lesson, or what you do differently since."))
-    else:
-        found.append(Finding(
-            check=ID, severity="warning",
-            message="No lesson: nothing on what you learned or do differently since.",
-            suggestion="End with what changed: \"Since then I always … before …\", and one time it has paid off.",
-        ))
+    found.append(_credit_or_missing(
+        document, _cue_sentences(document, FAILURE, "lesson"), "Names the lesson, or what you do differently since.",
+        "No lesson: nothing on what you learned or do differently since.",
+        "End with what changed: \"Since then I always … before …\", and one time it has paid off.",
+    ))
     return found
 
 
@@ -247,6 +239,14 @@ _JUDGES = {"why_leaving": _why_leaving, FAILURE: _failure, "about_yourself": _ab
 
 
 # --- shared ------------------------------------------------------------------------------------
+
+
+def _credit_or_missing(document: Document, shown: list[Sentence], credit: str, missing: str, suggestion: str) -> Finding:
+    """The first sentence that shows what the question asks for, credited; or a warning that
+    nothing does, with what to add."""
+    if shown:
+        return _credit(document, shown[0], credit)
+    return Finding(check=ID, severity="warning", message=missing, suggestion=suggestion)
 
 
 def _credit(document: Document, sentence: Sentence, message: str) -> Finding:
