@@ -32,9 +32,9 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from coach import offline
 from coach.batch import grade_all
-from coach.readers import read_answers
+from coach.inputs.readers import read_answers
 from coach.render.jsonl import Writer
-from coach.summary import SummaryBuilder
+from coach.batch.summary import SummaryBuilder
 source, out_path, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 summary = SummaryBuilder()
 with open(out_path, "w", encoding="utf-8") as out, ProcessPoolExecutor(workers) as pool:

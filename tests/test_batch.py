@@ -9,7 +9,7 @@ import pytest
 
 from coach import offline
 from coach.batch import grade_all
-from coach.cache import Cache
+from coach.batch.cache import Cache
 from coach.models import Answer, Critique, InputError
 
 TEXT = "I led the migration of 40 services; we cut hosting costs by 30% in two months."

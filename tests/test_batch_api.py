@@ -13,12 +13,12 @@ import pytest
 from openai_batch_server import BatchScript, OpenAIBatchServer, http_error, junk, line_error, ok
 from openai_server import completion, error, reply
 
-from coach import cache as cache_module
-from coach.cache import Cache
+from coach.batch import cache as cache_module
+from coach.batch.cache import Cache
 from coach.engine import GradeOptions, fingerprint
+from coach.inputs.readers import read_answers
 from coach.llm import batch_api
 from coach.models import Answer
-from coach.readers import read_answers
 from tests.grounded_reply import grounded_review
 
 COHORT = 6

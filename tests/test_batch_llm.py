@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.cache import Cache
+from coach.batch.cache import Cache
 from coach.llm.client import UNREACHABLE_AFTER
 from tests.conftest import REPO
 from tests.grounded_reply import answer_of, grounded_review

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from coach import offline
+from coach.batch.summary import SummaryBuilder, same_story_sentence
 from coach.models import Answer, InputError
-from coach.summary import SummaryBuilder, same_story_sentence
 
 STORY = (
     "At Northwind Logistics our warehouse scanning release slipped three weeks behind schedule. "
@@ -129,7 +129,7 @@ def test_stretched_fillers_are_counted_as_one_filler():
 
 
 def test_the_same_story_list_says_how_many_groups_it_leaves_out():
-    from coach.summary import MAX_LISTED
+    from coach.batch.summary import MAX_LISTED
 
     texts = {}
     for i in range(MAX_LISTED + 3):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from coach import engine, offline
-from coach.cache import FILE_NAME, Cache, cache_dir, key
+from coach.batch.cache import FILE_NAME, Cache, cache_dir, key
 from coach.models import Answer
 
 ANSWER = Answer(text="I cut the build time from 40 to 12 minutes by caching dependencies.", question="Q?", role="dev", source="a.txt")

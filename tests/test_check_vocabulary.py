@@ -82,7 +82,7 @@ def _corpus_answers() -> list[Answer]:
 
 
 def test_every_finding_names_a_registered_check():
-    from coach.readers import read_answer
+    from coach.inputs.readers import read_answer
 
     answers = _corpus_answers() + [read_answer(str(path)) for path in sorted(EXAMPLES.iterdir())]
     assert len(answers) > 500

@@ -685,7 +685,7 @@ def test_a_strong_answer_scores_above_weak_ones():
 
 @pytest.mark.parametrize("weaker", ["negative-boss.txt", "rambling.txt", "vague-we.txt", "no-result.md"])
 def test_the_strong_example_scores_above_every_weaker_example(weaker):
-    from coach.readers import read_answer
+    from coach.inputs.readers import read_answer
 
     strong = offline.critique(read_answer(str(EXAMPLES / "strong-star.md"))).score
     assert strong > offline.critique(read_answer(str(EXAMPLES / weaker))).score

@@ -258,7 +258,7 @@ def test_limits_change_the_cache_key_and_come_back_from_it():
 
 
 def test_a_batch_export_uses_the_configuration_so_its_keys_are_the_ones_critique_looks_up(run_coach, tmp_path, monkeypatch):
-    from coach.cache import key as cache_key
+    from coach.batch.cache import key as cache_key
     from coach.cli.config import check_settings
     from coach.config import load
     from coach.engine import GradeOptions, fingerprint

@@ -14,7 +14,7 @@ def test_every_registered_check_and_every_finding_id_of_the_examples_is_document
     documented = set(docs())
     assert set(registry()) <= documented
     for path in EXAMPLES.iterdir():
-        from coach.readers import read_answer
+        from coach.inputs.readers import read_answer
 
         critique = offline.critique(read_answer(str(path)))
         assert {f.check for f in critique.findings} <= documented, path.name

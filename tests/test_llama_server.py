@@ -21,9 +21,9 @@ import pytest
 from conftest import EXAMPLES, REPO
 from llama_server import LlamaServer, missing
 
+from coach.inputs.readers import read_answer
 from coach.llm.guard import Guard
 from coach.models import SCHEMA_VERSION, STAR_PARTS
-from coach.readers import read_answer
 
 pytestmark = pytest.mark.llama
 

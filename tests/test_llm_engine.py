@@ -17,8 +17,8 @@ from openai_server import OpenAIServer, Step, error, hang, refusal, reply
 
 from coach import offline, rubric
 from coach.engine import EngineError, GradeOptions, Grader
+from coach.inputs.readers import read_answer
 from coach.models import Answer, Critique
-from coach.readers import read_answer
 
 # Retry-After in seconds: the SDK honours it, so retry tests take milliseconds, not backoff.
 QUICK = 0.01

@@ -17,10 +17,10 @@ from openai_server import OpenAIServer, error, reply
 
 from coach import kinds, rubric
 from coach.engine import ConfigError, EngineError, GradeOptions, Grader, fingerprint
+from coach.inputs.readers import read_answer
 from coach.llm.prompting import KIND_FILES, prompts_digest
 from coach.llm.schema import KIND_REVIEWS, QuestionsReview, ThankYouReview
 from coach.models import Answer, Critique
-from coach.readers import read_answer
 
 THANK_YOU = EXAMPLES / "thank-you.md"
 QUESTIONS = EXAMPLES / "questions-to-ask.md"

@@ -318,6 +318,6 @@ def test_the_about_yourself_example_is_an_arc_tied_to_the_role():
 
 
 def _example(name: str):
-    from coach.readers import read_answer
+    from coach.inputs.readers import read_answer
 
     return offline.critique(read_answer(str(REPO / "examples" / name)))

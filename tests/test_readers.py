@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from coach.readers import MAX_ANSWER_BYTES, UnreadableInput, read_answer
+from coach.inputs.readers import MAX_ANSWER_BYTES, UnreadableInput, read_answer
 from tests.conftest import REPO
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -278,7 +278,7 @@ def test_plain_front_matter_reads_exactly_what_yaml_reads(block):
     """The PyYAML-free path takes only what PyYAML reads as the same strings; the rest goes to PyYAML."""
     import yaml
 
-    from coach.readers import plain_front_matter
+    from coach.inputs.readers import plain_front_matter
 
     plain = plain_front_matter(block)
     if plain is None:
@@ -291,7 +291,7 @@ def test_plain_front_matter_reads_exactly_what_yaml_reads(block):
 
 
 def test_plain_front_matter_covers_the_usual_files():
-    from coach.readers import plain_front_matter
+    from coach.inputs.readers import plain_front_matter
 
     for block in (_FRONT_MATTER_BLOCKS[0], _FRONT_MATTER_BLOCKS[2], _FRONT_MATTER_BLOCKS[4], "role: data & analytics"):
         assert plain_front_matter(block) is not None, block
@@ -301,7 +301,7 @@ def test_plain_front_matter_covers_the_usual_files():
 
 def _yaml_imported_reading(path) -> bool:
     code = (
-        "import sys; from coach.readers import read_answer; "
+        "import sys; from coach.inputs.readers import read_answer; "
         f"read_answer({str(path)!r}); print('yaml' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60,
@@ -343,7 +343,7 @@ def test_utf16_and_utf32_with_a_bom_are_read_not_refused_as_binary(tmp_path, enc
 
 
 def test_a_utf16_csv_is_read_row_by_row(tmp_path):
-    from coach.readers import read_answers
+    from coach.inputs.readers import read_answers
 
     path = _write(tmp_path, "rows.csv", f'id,answer\r\nc1,"{ACCENTED}"\r\nc2,{ANSWER}\r\n'.encode("utf-16"))
     answers = list(read_answers([str(path)]))
@@ -352,7 +352,7 @@ def test_a_utf16_csv_is_read_row_by_row(tmp_path):
 
 def test_the_same_legacy_bytes_read_the_same_as_a_txt_answer_and_as_a_csv_row(tmp_path):
     """One decoder for both readers: a short Western text is a near tie between code pages."""
-    from coach.readers import read_answers
+    from coach.inputs.readers import read_answers
 
     text = "Our crêpe stand sold out by noon; I reordered batter for the afternoon — €40 well spent."
     txt = _write(tmp_path, "a.txt", text.encode("cp1252"))

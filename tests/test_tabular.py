@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from coach.inputs.readers import read_answers
+from coach.inputs.tabular import count_rows, read_rows
 from coach.models import Answer, InputError
-from coach.readers import read_answers
-from coach.tabular import count_rows, read_rows
 
 GOOD = "I led the migration of 40 services and we cut hosting costs by 30% in two months."
 

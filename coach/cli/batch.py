@@ -122,7 +122,7 @@ def _runner_engine(engine_flags: dict):
 def _single(paths) -> bool:
     import os
 
-    from coach.tabular import is_tabular
+    from coach.inputs.tabular import is_tabular
 
     return len(paths) == 1 and (paths[0] == "-" or not (os.path.isdir(paths[0]) or is_tabular(paths[0])))
 
@@ -143,7 +143,7 @@ def _store():
     """The cache database (it holds the batches' state), or None after a one-line error."""
     import sqlite3
 
-    from coach.cache import Cache
+    from coach.batch.cache import Cache
 
     try:
         return Cache()
@@ -168,10 +168,10 @@ def submit(paths, question, role, kind, response_format, quiet, **engine_flags) 
     from itertools import chain
 
     from coach.engine import ConfigError, fingerprint
+    from coach.inputs.readers import UnreadableInput
     from coach.llm import batch_jobs
     from coach.llm.batch_api import BatchApiError
     from coach.llm.client import shown_host
-    from coach.readers import UnreadableInput
 
     base = _base()
     options = _grade_options(engine_flags)
@@ -480,7 +480,7 @@ def collect(ids, output_format, output, no_fallback, fail_under, wait, quiet) ->
 
 def _fetched(service, store, record, wait: bool, notes, quiet: bool):
     """(status, BatchSource) of one ended batch, its results downloaded."""
-    from coach.cache import BATCH_FAILED
+    from coach.batch.cache import BATCH_FAILED
     from coach.llm import batch_jobs
 
     said = {}
@@ -531,8 +531,8 @@ def export_command(paths, question, role, kind, output, response_format, no_cach
     import sys
 
     from coach.engine import ConfigError, fingerprint
+    from coach.inputs.readers import UnreadableInput
     from coach.llm import batch_jobs
-    from coach.readers import UnreadableInput
     from coach.render.report_file import ReportFile
 
     base = _base()
@@ -580,9 +580,9 @@ def import_command(results, paths, question, role, kind, output_format, output, 
     from pathlib import Path
 
     from coach.engine import ConfigError, fingerprint
+    from coach.inputs.readers import UnreadableInput
     from coach.llm import batch_jobs
     from coach.llm.batch_replies import ReplyGrader
-    from coach.readers import UnreadableInput
 
     base = _base()
     output_format = output_format or base.format_for_output(output)

@@ -30,7 +30,7 @@ class Notes:
     def __init__(self):
         import threading
 
-        from coach.progress import Display
+        from coach.batch.progress import Display
 
         self.display = Display()
         # Notes come from a batch's grading threads: one at a time, or two fallback notes
@@ -62,7 +62,7 @@ def read_first(paths, single, question, role, output, notes, kind=None):
     import itertools
     from pathlib import Path
 
-    from coach.readers import read_answer, read_answers
+    from coach.inputs.readers import read_answer, read_answers
 
     if single:
         return [read_answer(paths[0], question=question, role=role, warn=notes, kind=kind)]
@@ -90,7 +90,8 @@ class BatchRun:
     def run(self, items, grader, llm: bool, fingerprint: dict | None, jobs, finish=lambda: None) -> int:
         """`fingerprint` is None when nothing is to be cached; `finish` says the engine's
         closing notes once every answer is graded."""
-        from coach import batch, progress
+        from coach import batch
+        from coach.batch import progress
         from coach.render.writers import open_writer
 
         cache = open_cache() if fingerprint is not None else None
@@ -174,7 +175,7 @@ class BatchRun:
 
 
 def summary_builder(fail_under: int | None):
-    from coach.summary import SummaryBuilder
+    from coach.batch.summary import SummaryBuilder
 
     return SummaryBuilder(fail_under)
 
@@ -182,7 +183,7 @@ def summary_builder(fail_under: int | None):
 def open_cache():
     import sqlite3
 
-    from coach.cache import Cache
+    from coach.batch.cache import Cache
 
     try:
         return Cache()

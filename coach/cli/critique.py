@@ -152,8 +152,8 @@ def critique(paths, question, role, output_format, output, offline, fail_under, 
     """Critique the answers in PATH (a .txt/.md file, a .jsonl/.csv file of many answers,
     a folder of them, or - for stdin): interview answers, thank-you emails (--kind thank-you)
     or the questions to ask the interviewers (--kind questions)."""
-    from coach.readers import UnreadableInput
-    from coach.tabular import is_tabular
+    from coach.inputs.readers import UnreadableInput
+    from coach.inputs.tabular import is_tabular
 
     dry_run = llm_flags["dry_run"]
     if dry_run:

@@ -148,8 +148,8 @@ def progress(output_format, output) -> int:
 def compare(old, new, question, offline, output_format) -> int:
     """Two drafts of one answer side by side: score and each rating before and after, the
     findings fixed and the new ones."""
+    from coach.inputs.readers import UnreadableInput, read_answer
     from coach.practice import compare as set_side_by_side
-    from coach.readers import UnreadableInput, read_answer
     from coach.render import practice as render
 
     try:

@@ -18,7 +18,7 @@ def cache() -> None:
 @cache.command(name="info")
 def cache_info() -> int:
     """Where the cache is, how many critiques it holds and its size."""
-    from coach.cache import FILE_NAME, Cache, cache_dir
+    from coach.batch.cache import FILE_NAME, Cache, cache_dir
 
     path = cache_dir() / FILE_NAME
     if not path.exists():
@@ -37,7 +37,7 @@ def cache_info() -> int:
 @cache.command(name="clear")
 def cache_clear() -> int:
     """Delete every cached critique."""
-    from coach.cache import FILE_NAME, Cache, cache_dir
+    from coach.batch.cache import FILE_NAME, Cache, cache_dir
 
     path = cache_dir() / FILE_NAME
     if not path.exists():

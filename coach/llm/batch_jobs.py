@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coach import cache as cache_module
+from coach.batch import cache as cache_module
 from coach.engine import DEFAULT_BASE_URL, DUMMY_API_KEY, EngineChoice, GradeOptions
 from coach.llm import batch_api
 from coach.llm.batch_api import BatchInfo, BatchService, Limits, PartFile, request_line

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from coach import cache as cache_module
 from coach import offline
+from coach.batch import cache as cache_module
 from coach.check_settings import CheckSettings
 from coach.models import Answer, Critique, Usage
 from coach.thresholds import DEFAULT_LIMITS, Limits
@@ -176,7 +176,7 @@ class ReplyGrader:
 
     def __init__(self, sources: list[BatchSource], store, *, no_fallback: bool = False, notify: Notify | None = None,
                  checks: CheckSettings | None = None, limits: Limits = DEFAULT_LIMITS):
-        """`store` is a coach.cache.Cache (or None: nothing read or kept). The source holding an
+        """`store` is a coach.batch.cache.Cache (or None: nothing read or kept). The source holding an
         answer's line grades it; an answer without one gets the missing_reason of the batch
         that carried it. `checks` and `limits`: the configuration's, as `coach critique` has
         them, so what is stored is what a later critique would look up."""

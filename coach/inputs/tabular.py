@@ -47,7 +47,7 @@ class _BadRow(Exception):
 
 
 def _answer(source: str, number: int, fields: dict | _BadRow, question, role, kind=None) -> Answer | InputError:
-    from coach.readers import kind_of
+    from coach.inputs.readers import kind_of
 
     row_id = fields.get("id") if isinstance(fields, dict) else None
     label = f"{source}#{_text(row_id)}" if _text(row_id) else f"{source}#{number}"

@@ -36,7 +36,7 @@ class Graded:
         return isinstance(self.result, InputError)
 
 
-class CacheLike(Protocol):  # the part of coach.cache.Cache a batch uses
+class CacheLike(Protocol):  # the part of coach.batch.cache.Cache a batch uses
     def get(self, fingerprint: dict, answer: Answer) -> Critique | None: ...
     def put(self, fingerprint: dict, answer: Answer, critique: Critique) -> bool: ...
 

@@ -16,8 +16,8 @@ def wanted(no_progress: bool) -> bool:
 
 def estimate_total(paths: list[str]) -> int | None:
     """How many answers the PATHs hold, cheaply (rows are counted, not parsed)."""
-    from coach.readers import UnreadableInput, expand
-    from coach.tabular import count_rows, is_tabular
+    from coach.inputs.readers import UnreadableInput, expand
+    from coach.inputs.tabular import count_rows, is_tabular
 
     try:
         return sum(count_rows(p) if is_tabular(p) else 1 for p in expand(paths))

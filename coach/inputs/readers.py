@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from coach.inputs import MAX_ANSWER_BYTES, UnreadableInput, decode, existing_file, too_large
+from coach.inputs.tabular import TABULAR_SUFFIXES, is_tabular, read_rows
 from coach.models import Answer, InputError
-from coach.tabular import TABULAR_SUFFIXES, is_tabular, read_rows
 from coach.yaml_text import parse_yaml
 
 __all__ = ["MAX_ANSWER_BYTES", "UnreadableInput", "expand", "read_answer", "read_answers"]
