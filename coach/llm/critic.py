@@ -216,6 +216,12 @@ def _messages(prepared: Prepared, mode: str) -> list[dict]:
         raise LLMFailure(f"cannot render the prompt: {error}") from None
 
 
+def checking(answer: Answer, restore: Callable[[str], str] | None):
+    """What every reply is checked with: the redaction undone (identity when nothing was
+    redacted), the answer's quotable text, the advice guard, and the tally of what was used."""
+    return restore or (lambda text: text), AnswerIndex(answer.text), Guard(answer.text, answer.question), Tally()
+
+
 def assemble(
     answer: Answer,
     base: Critique,
@@ -226,10 +232,7 @@ def assemble(
     restore: Callable[[str], str] | None = None,
 ) -> Critique:
     """The final critique: counts from `base` (offline), judgements from `review`, all verified."""
-    restore = restore or (lambda text: text)
-    index = AnswerIndex(answer.text)
-    guard = Guard(answer.text, answer.question)
-    tally = Tally()
+    restore, index, guard, tally = checking(answer, restore)
 
     star, star_findings = _star(review, index, restore, tally)
     ratings = review.ratings() | {name: part.rating for name, part in star.parts()}

@@ -28,7 +28,7 @@ from coach import kinds
 from coach.llm.critic import (
     ENGINE,
     Prepared,
-    Tally,
+    checking,
     concerns_of,
     dropped_findings,
     ensure_usable,
@@ -36,11 +36,10 @@ from coach.llm.critic import (
     prose_of,
     unverified_finding,
 )
-from coach.llm.guard import Guard, is_template
+from coach.llm.guard import is_template
 from coach.llm.prompting import KindFacts, Prompts
 from coach.llm.redact import Redactor
 from coach.llm.schema import KIND_REVIEWS
-from coach.llm.verify import AnswerIndex
 from coach.models import Answer, Critique, Finding, Span, Usage
 
 # What the text is called in messages.
@@ -110,10 +109,7 @@ def assemble(
     restore: Callable[[str], str] | None = None,
 ) -> Critique:
     """The final critique of a kind: measured facts from `base`, judgements from `review`, verified."""
-    restore = restore or (lambda text: text)
-    index = AnswerIndex(answer.text)
-    guard = Guard(answer.text, answer.question)
-    tally = Tally()
+    restore, index, guard, tally = checking(answer, restore)
     where = _TEXT[answer.kind]
 
     ratings = dict(base.ratings)  # the measured criteria (length, count) keep code's rating
