@@ -128,7 +128,7 @@ class BatchService:
     def __init__(self, base_url: str | None, api_key: str, *, timeout: float, max_retries: int):
         import openai
 
-        from coach.llm.client import shown_url
+        from coach.llm.urls import shown_url
 
         self._openai = openai
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
@@ -176,7 +176,8 @@ class BatchService:
             partial.unlink(missing_ok=True)
 
     def _call(self, request: Callable):
-        from coach.llm.client import _cause, _status_reason
+        from coach.llm.failures import cause as _cause
+        from coach.llm.failures import status_reason as _status_reason
 
         openai = self._openai
         try:
@@ -198,7 +199,7 @@ class BatchService:
 
 
 def _server_message(error) -> str:
-    from coach.llm.client import _server_message as message
+    from coach.llm.failures import server_message as message
 
     return " ".join(message(error).split())[:160]
 

@@ -16,20 +16,31 @@ import re
 import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel
 
+from coach.llm.failures import (  # noqa: F401 - the failures are the client's to raise, and importers find them here
+    CannotConnect,
+    InvalidReply,
+    LLMFailure,
+    SchemaUnsupported,
+    Unreachable,
+    cause,
+    complains_of_schema,
+    errors_of,
+    one_line,
+    rejects_schema,
+    retried,
+    status_reason,
+    unreachable_cause,
+)
 from coach.llm.schema import Review, json_schema, strict_response_format
+from coach.llm.urls import post_url, shown_host, shown_url  # noqa: F401 - as above
 from coach.models import Usage
 
 JSON_SCHEMA = "json_schema"
 JSON_OBJECT = "json_object"
 
-# Servers that do not know json_schema say so in many ways (llama.cpp: HTTP 500, "must be
-# 'text' or 'json_object'"); all mention the response format.
-_SCHEMA_COMPLAINT = re.compile(rb"(?i)json_schema|response_format|json_object|response format")
-_SCHEMA_REJECTION_STATUSES = (400, 415, 422, 500, 501)
 # How long gradings wait for the first request's verdict on json_schema (see _ModeMemory).
 PROBE_GRACE = 0.05
 # A complete Review (ratings, a few quotes, advice, a 200-word rewrite) is well under this.
@@ -38,6 +49,7 @@ _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 # Connection attempts (the SDK's retries included, from all of a batch's threads) that may
 # fail in a row before the endpoint is taken to be down: nothing more is sent to it this run.
 UNREACHABLE_AFTER = 3
+_SLOW_NOT_DOWN = frozenset({"ReadTimeout", "WriteTimeout", "PoolTimeout"})
 # The steps of an attempt before the server has said anything (httpcore's trace names): one
 # that fails means the endpoint was not reached (refused, DNS, connect timeout, TLS, closed
 # without a reply). A read timeout is not one: the server is there, its model is slow.
@@ -45,40 +57,6 @@ _BEFORE_A_RESPONSE = frozenset({
     "connect_tcp", "connect_unix_socket", "start_tls", "setup_socks5_connection", "send_connection_init",
     "send_request_headers", "send_request_body", "receive_response_headers",
 })
-_ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
-_SLOW_NOT_DOWN = frozenset({"ReadTimeout", "WriteTimeout", "PoolTimeout"})
-_DNS_FAILURE = re.compile(r"(?i)name or service not known|nodename nor servname|name resolution|getaddrinfo")
-
-
-class LLMFailure(Exception):
-    """No usable review from the model; `str(error)` is one line a person can act on."""
-
-
-class CannotConnect(LLMFailure):
-    """The endpoint was not reached: refused, DNS, closed without a reply."""
-
-    usage = None  # set by the critic: tokens are none, requests may be several
-
-
-class Unreachable(CannotConnect):
-    """Not sent: the endpoint could not be reached UNREACHABLE_AFTER times in a row this run."""
-
-    def __init__(self, url: str, cause: str, attempts: int):
-        super().__init__(f"cannot connect to {url}: {cause} (not sent: {attempts} connection attempts in a row failed)")
-        self.url, self.cause, self.attempts = url, cause, attempts
-
-
-class SchemaUnsupported(Exception):
-    """The server rejected the json_schema response format."""
-
-
-class InvalidReply(Exception):
-    """The reply is not a valid Review; `errors` says why, for the one re-ask."""
-
-    def __init__(self, content: str, errors: str):
-        super().__init__(errors)
-        self.content = content
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -242,24 +220,24 @@ class ChatClient:
         except self._not_sent:
             raise Unreachable(self.shown_url, self.reach.cause, self.reach.failures) from None
         except self._openai.APIStatusError as error:
-            if mode == JSON_SCHEMA and _rejects_schema(error):
-                raise SchemaUnsupported(_status_reason(error)) from None
-            raise LLMFailure(_status_reason(error, self.endpoint.max_retries)) from None
+            if mode == JSON_SCHEMA and rejects_schema(error):
+                raise SchemaUnsupported(status_reason(error)) from None
+            raise LLMFailure(status_reason(error, self.endpoint.max_retries)) from None
         except self._openai.APITimeoutError as error:
-            timed_out = f"timed out after {self.endpoint.timeout:g} s{_retried(self.endpoint.max_retries)}"
+            timed_out = f"timed out after {self.endpoint.timeout:g} s{retried(self.endpoint.max_retries)}"
             if type(error.__cause__).__name__ == "ConnectTimeout":  # never reached, as opposed to a slow model
                 raise CannotConnect(f"cannot connect to {self.shown_url}: connect {timed_out}") from None
             raise LLMFailure(timed_out) from None
         except self._openai.APIConnectionError as error:
-            raise CannotConnect(f"cannot connect to {self.shown_url}: {_cause(error)}") from None
+            raise CannotConnect(f"cannot connect to {self.shown_url}: {cause(error)}") from None
         except self._openai.OpenAIError as error:
-            raise LLMFailure(f"request failed: {_one_line(str(error))}") from None
+            raise LLMFailure(f"request failed: {one_line(str(error))}") from None
         finally:
             self._local.meter = None
             self._end_attempt()
         completion = _json_object(text)
         if completion is None:
-            raise LLMFailure(f"the server's reply is not a chat completion: {_one_line(text, 80)!r}")
+            raise LLMFailure(f"the server's reply is not a chat completion: {one_line(text, 80)!r}")
         meter.add_tokens(completion.get("usage"))
         return review_from_completion(completion, reply)
 
@@ -299,7 +277,7 @@ class ChatClient:
         if response.status_code < 500 or b"json_schema" not in (response.request.content or b""):
             return
         response.read()
-        if _SCHEMA_COMPLAINT.search(response.content):
+        if complains_of_schema(response.content):
             response.headers["x-should-retry"] = "false"
 
 
@@ -323,7 +301,7 @@ class _Attempt:
             return
         error = info.get("exception")
         if outcome == "failed" and step in _BEFORE_A_RESPONSE and type(error).__name__ not in _SLOW_NOT_DOWN:
-            self.reach.failed(_unreachable_cause(error))
+            self.reach.failed(unreachable_cause(error))
         self.end()
 
     def end(self) -> None:
@@ -363,7 +341,7 @@ def review_from_completion(completion: dict, reply: type[BaseModel] = Review) ->
     if choice.get("finish_reason") == "content_filter":
         raise LLMFailure("the model refused (content filter)")
     if message.get("refusal"):
-        raise LLMFailure(f"the model refused: {_one_line(str(message['refusal']))}")
+        raise LLMFailure(f"the model refused: {one_line(str(message['refusal']))}")
     content = message.get("content")
     return _validate(content if isinstance(content, str) else "", reply)
 
@@ -376,103 +354,7 @@ def _validate(content: str, reply: type[BaseModel] = Review) -> BaseModel:
     try:
         return reply.model_validate_json(text)
     except ValidationError as error:
-        raise InvalidReply(content, _errors(error)) from None
-
-
-def _errors(error) -> str:
-    problems = []
-    for item in error.errors()[:8]:
-        where = ".".join(str(p) for p in item.get("loc", ())) or "reply"
-        problems.append(f"{where}: {item.get('msg', 'invalid')}")
-    more = error.error_count() - len(problems)
-    return "; ".join(problems) + (f"; and {more} more" if more > 0 else "")
-
-
-def _rejects_schema(error) -> bool:
-    status = error.status_code
-    if status == 400:
-        return True
-    return status in _SCHEMA_REJECTION_STATUSES and bool(_SCHEMA_COMPLAINT.search(_body_bytes(error)))
-
-
-def _body_bytes(error) -> bytes:
-    try:
-        return error.response.content or b""
-    except Exception:  # a streamed or closed body: judge by the message alone
-        return str(error).encode()
-
-
-def _status_reason(error, retries: int | None = None) -> str:
-    status = error.status_code
-    detail = _one_line(_server_message(error))
-    if status == 429:
-        return f"rate limited (HTTP 429){_retried(retries)}"
-    if status >= 500:
-        return f"server error (HTTP {status}){_retried(retries)}: {detail}"
-    if status == 401:
-        return "authentication failed (HTTP 401): check OPENAI_API_KEY"
-    if status == 404:
-        return f"not found (HTTP 404): check --model and OPENAI_BASE_URL: {detail}"
-    return f"request rejected (HTTP {status}): {detail}"
-
-
-def _server_message(error) -> str:
-    body = getattr(error, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])
-        if body.get("message"):
-            return str(body["message"])
-    return getattr(error, "message", "") or str(error)
-
-
-def _retried(retries: int | None) -> str:
-    if not retries:
-        return ""
-    return f" after {retries} {'retry' if retries == 1 else 'retries'}"
-
-
-def _cause(error) -> str:
-    cause = error.__cause__ or error.__context__
-    return _unreachable_cause(cause or error)
-
-
-def _unreachable_cause(error) -> str:
-    """Why a connection attempt failed, in a few words ("connection refused")."""
-    text = _ERRNO.sub("", str(error)).rstrip(".")
-    if type(error).__name__ == "ConnectTimeout":
-        return "connect timed out"
-    if "refused" in text.lower():
-        return "connection refused"
-    if _DNS_FAILURE.search(text):
-        return "host name not found"
-    # "Server disconnected without sending a response" reads as part of a sentence.
-    text = text[:1].lower() + text[1:] if text[1:2].islower() else text
-    return _one_line(text) or "connection error"
-
-
-def shown_url(url: str) -> str:
-    """`url` for notes and reports: without user:password@ or a ?query, which can hold credentials."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query="", fragment=""))
-
-
-def shown_host(url: str) -> str:
-    """Only the host (and an explicit port) of `url`: where answers go, nothing else of it."""
-    parts = urlsplit(url)
-    host = parts.hostname or url
-    host = f"[{host}]" if ":" in host else host
-    try:
-        port = parts.port
-    except ValueError:  # a malformed port: the host alone still says where
-        port = None
-    return f"{host}:{port}" if port else host
-
-
-def post_url(base_url: str) -> str:
-    """The URL a chat completion is POSTed to (as shown, without credentials)."""
-    return shown_url(base_url).rstrip("/") + "/chat/completions"
+        raise InvalidReply(content, errors_of(error)) from None
 
 
 def _json_object(text: str) -> dict | None:
@@ -481,8 +363,3 @@ def _json_object(text: str) -> dict | None:
     except (ValueError, TypeError):
         return None
     return body if isinstance(body, dict) else None
-
-
-def _one_line(text: str | None, limit: int = 160) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
