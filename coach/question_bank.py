@@ -83,8 +83,22 @@ def kind_of_question(question: str | None) -> dict | None:
 
     if not question or not question.strip():
         return None
-    types, banks = bank()
-    wanted = " ".join(question.lower().split())
-    held = next((q.type for questions in banks.values() for q in questions if " ".join(q.text.lower().split()) == wanted), None)
-    name = held or question_type(question)
+    types, _ = bank()
+    name = _held_types().get(_normal(question)) or question_type(question)
     return {"type": name, **types[name]} if name in types else None
+
+
+@cache
+def _held_types() -> dict[str, str]:
+    """Each bank question's type by its normal form: one lookup per answer instead of a scan of
+    the bank (130 µs an answer, an eighth of the offline engine's time)."""
+    _, banks = bank()
+    held: dict[str, str] = {}
+    for questions in banks.values():
+        for q in questions:
+            held.setdefault(_normal(q.text), q.type)  # the first bank holding a question decides, as before
+    return held
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
