@@ -38,19 +38,27 @@ from coach.llm.client import (
     chat_body,
     review_from_completion,
 )
-from coach.llm.guard import Guard, is_junk, is_template
+from coach.llm.guard import is_template
+from coach.llm.judging import (
+    Tally,
+    _clip,
+    checking,
+    concerns_of,
+    dropped_findings,
+    ensure_usable,
+    judge_part,
+    prose_of,
+    unverified_finding,
+)
 from coach.llm.prompting import Facts, PromptError, Prompts
 from coach.llm.redact import Redactor
 from coach.llm.schema import Review, reply_shape
-from coach.llm.verify import AnswerIndex, verify_quotes
-from coach.models import STAR_PARTS, Answer, Critique, Finding, Span, Star, StarPart, Usage
+from coach.llm.verify import AnswerIndex
+from coach.models import STAR_PARTS, Answer, Critique, Finding, Star, StarPart, Usage
 from coach.thresholds import DEFAULT_LIMITS, Limits
 
 ENGINE = "llm"
 # A STAR part the model calls present but cannot quote is rated at most this.
-UNVERIFIED_RATING_CAP = 2
-MAX_STRENGTHS = 3
-MAX_SUGGESTIONS = 5
 # The invalid reply echoed back in the one re-ask is clipped to this many characters.
 MAX_ECHOED_REPLY = 6000
 _MISSING_SEVERITY = {"situation": "warning", "task": "warning", "action": "problem", "result": "problem"}
@@ -216,12 +224,6 @@ def _messages(prepared: Prepared, mode: str) -> list[dict]:
         raise LLMFailure(f"cannot render the prompt: {error}") from None
 
 
-def checking(answer: Answer, restore: Callable[[str], str] | None):
-    """What every reply is checked with: the redaction undone (identity when nothing was
-    redacted), the answer's quotable text, the advice guard, and the tally of what was used."""
-    return restore or (lambda text: text), AnswerIndex(answer.text), Guard(answer.text, answer.question), Tally()
-
-
 def assemble(
     answer: Answer,
     base: Critique,
@@ -263,81 +265,6 @@ def assemble(
     )
 
 
-def prose_of(review, guard: Guard, restore, tally: Tally, *, rewrite_optional: bool = False):
-    """(strengths, suggestions, rewrite) of a review that the guard lets through. With
-    `rewrite_optional`, an empty rewrite is no rewrite, not rejected advice."""
-    strengths = advice_of(review.strengths, guard.strength_ok, restore, tally)[:MAX_STRENGTHS]
-    suggestions = advice_of(review.suggestions, guard.advice_ok, restore, tally)[:MAX_SUGGESTIONS]
-    rewrite = restore(review.rewrite).strip()
-    if rewrite_optional and not rewrite:
-        return strengths, suggestions, None
-    if not tally.prose(guard.rewrite_ok(rewrite)):
-        rewrite = None
-    return strengths, suggestions, rewrite
-
-
-def ensure_usable(tally: Tally, *, claims: bool) -> None:
-    """LLMFailure when the reply is mostly junk, or claims something (`claims`: a STAR part or
-    a criterion present) or quotes and not one quote is the text's own."""
-    if is_junk(tally.rejected, tally.total):
-        raise LLMFailure(f"the reply was mostly junk: {tally.describe()}")
-    if tally.verified == 0 and (tally.quoted or claims):
-        # Judgements that point at nothing in the answer are not a critique of it, however
-        # fluent the advice (SmolLM2 gave no quote and praised events it made up). A reply
-        # that claims no STAR part and offers no quote (an honest one to "What would you like
-        # to ask us?") has nothing to verify, and is kept.
-        raise LLMFailure(f"the reply quoted nothing from the answer: {tally.describe()}")
-
-
-def judge_part(judged, index: AnswerIndex, restore, tally: Tally) -> tuple[list[Span], int, bool]:
-    """A part or criterion the model calls present (or not), with quotes: (the verified spans,
-    the rating, whether the claim is verified). Claimed present with no surviving quote, or
-    not present, it is rated at most UNVERIFIED_RATING_CAP."""
-    spans, dropped = verify_quotes(index, [restore(q) for q in judged.quotes])
-    tally.quotes(len(judged.quotes), dropped)
-    verified = bool(spans) or not judged.present
-    rating = judged.rating
-    if not verified or not judged.present:
-        rating = min(rating, UNVERIFIED_RATING_CAP)
-    return spans, rating, verified
-
-
-class Tally:
-    """What of the reply was used: quotes (verbatim or dropped) and prose (kept or rejected)."""
-
-    def __init__(self) -> None:
-        self.quoted = 0
-        self.dropped: list[str] = []
-        self.prose_total = 0
-        self.prose_rejected = 0
-
-    def quotes(self, given: int, dropped: list[str]) -> None:
-        self.quoted += given
-        self.dropped += dropped
-
-    def prose(self, ok: bool) -> bool:
-        self.prose_total += 1
-        self.prose_rejected += not ok
-        return ok
-
-    @property
-    def total(self) -> int:
-        return self.quoted + self.prose_total
-
-    @property
-    def verified(self) -> int:
-        return self.quoted - len(self.dropped)
-
-    @property
-    def rejected(self) -> int:
-        return len(self.dropped) + self.prose_rejected
-
-    def describe(self) -> str:
-        # Both counts, so a reader (and bench/llama_local.py) can tell invented quotes from bad advice.
-        return (f"{len(self.dropped)} of {self.quoted} quotes were dropped (not in the answer, or empty), "
-                f"{self.prose_rejected} of {self.prose_total} comments and advice were unusable")
-
-
 def _star(review: Review, index: AnswerIndex, restore, tally: Tally) -> tuple[Star, list[Finding]]:
     parts, findings = {}, []
     for name in STAR_PARTS:
@@ -358,15 +285,6 @@ def _star(review: Review, index: AnswerIndex, restore, tally: Tally) -> tuple[St
     return Star(**parts), findings
 
 
-def unverified_finding(claim: str, where: str) -> Finding:
-    return Finding(
-        check="evidence",
-        severity="warning",
-        message=f"The model says {claim}, but none of its quotes are in {where}: unverified, rated at most "
-        f"{UNVERIFIED_RATING_CAP}.",
-    )
-
-
 _MISSING_ADVICE = {
     "situation": "Open with one sentence of context: where you were, when, and what was at stake.",
     "task": "Say outright what you were responsible for or what had to be achieved.",
@@ -375,51 +293,9 @@ _MISSING_ADVICE = {
 }
 
 
-def concerns_of(review, index: AnswerIndex, guard: Guard, restore, tally: Tally) -> list[Finding]:
-    findings = []
-    for concern in review.concerns:
-        span = index.locate(restore(concern.quote))
-        tally.quotes(1, [] if span else [concern.quote])
-        if span is None:
-            continue
-        # A real quote does not make the comment on it advice: a small model "explains" a
-        # passage by continuing the story or copying the answer back.
-        problem = _clip(restore(concern.problem), 240)
-        if tally.prose(guard.comment_ok(problem)):
-            findings.append(Finding(check="llm", severity="warning", message=problem, span=span))
-    return findings
-
-
-def advice_of(items: list[str], usable: Callable[[str], bool], restore, tally: Tally) -> list[str]:
-    kept: list[str] = []
-    for item in items:
-        text = " ".join(restore(item).split())
-        if tally.prose(usable(text) and text not in kept):
-            kept.append(text)
-    return kept
-
-
 def _is_offline_star_verdict(finding: Finding) -> bool:
     # The offline "No clear Result" findings are replaced by the model's judgement; the
     # measured ones (e.g. "we" actions outnumber "I" actions) stay.
     return finding.check == "star" and finding.span is None and finding.message.startswith("No clear ")
 
-
-def dropped_findings(dropped: list[str]) -> list[Finding]:
-    if not dropped:
-        return []
-    example = _clip(" ".join(dropped[0].split()), 80)
-    return [
-        Finding(
-            check="evidence",
-            severity="info",
-            message=f"Dropped {len(dropped)} quote(s) from the model that are not in the answer or say nothing "
-            f'(e.g. "{example}").',
-        )
-    ]
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

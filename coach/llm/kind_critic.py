@@ -25,18 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from coach import kinds
-from coach.llm.critic import (
-    ENGINE,
-    Prepared,
-    checking,
-    concerns_of,
-    dropped_findings,
-    ensure_usable,
-    judge_part,
-    prose_of,
-    unverified_finding,
-)
+from coach.llm.critic import ENGINE, Prepared
 from coach.llm.guard import is_template
+from coach.llm.judging import checking, concerns_of, dropped_findings, ensure_usable, judge_part, prose_of, unverified_finding
 from coach.llm.prompting import KindFacts, Prompts
 from coach.llm.redact import Redactor
 from coach.llm.schema import KIND_REVIEWS
