@@ -7,8 +7,8 @@
 4. The score comes from `coach.rubric.score` over the ratings, as offline: never from the model.
 
 A thank-you email or a list of questions to ask goes the same way with its own prompt, reply
-model and assembly (coach/llm/kind_critic.py), sharing every step here: the asking, the re-ask,
-the quote checks, the guard and the fallbacks.
+model and assembly (coach/llm/kind_critic.py), sharing the asking, the re-ask and the fallbacks
+here and the judging of the reply (quote checks, guard, tally) in coach/llm/judging.py.
 
 `LLMCritic` is built once per run and is safe to share between threads.
 """
