@@ -36,6 +36,11 @@ class CheckSettings:
         """What a cached critique depends on besides the engine (none when all is default)."""
         return {} if self.default else {"ignored": sorted(self.ignored), "severities": dict(sorted(self.severities.items()))}
 
+    @classmethod
+    def from_fingerprint(cls, fingerprint: Mapping) -> CheckSettings:
+        """The settings a fingerprint (of `fingerprint()`'s keys, among others) was made with."""
+        return cls(ignored=frozenset(fingerprint.get("ignored", ())), severities=dict(fingerprint.get("severities", {})))
+
     def apply(self, critique: Critique) -> Critique:
         if self.default or critique.kind != "answer":
             return critique

@@ -123,8 +123,7 @@ def fingerprint(options: GradeOptions, environ: Mapping[str, str] | None = None)
 def settings_of(fingerprint_: Mapping) -> tuple[CheckSettings, Limits]:
     """The check settings and limits a fingerprint was made with (the inverse of the part of
     `fingerprint` they add): a batch is judged, on its way back, as it was submitted."""
-    checks = CheckSettings(ignored=frozenset(fingerprint_.get("ignored", ())), severities=dict(fingerprint_.get("severities", {})))
-    return checks, Limits(**fingerprint_.get("limits", {}))
+    return CheckSettings.from_fingerprint(fingerprint_), Limits(**fingerprint_.get("limits", {}))
 
 
 def _normal_url(url: str) -> str:
@@ -254,14 +253,26 @@ class Grader:
     def _fall_back(self, answer: Answer, reason: str, usage, *, quiet: bool = False) -> Critique:
         """`quiet`: no note of its own (`finish` sums these up)."""
         reason = " ".join(reason.split())
-        if self.options.no_fallback:
-            raise EngineError(f"LLM engine failed: {reason}")
+        critique = fallback_critique(answer, reason, usage, self.options.limits, no_fallback=self.options.no_fallback)
         if not quiet:
-            self._notify(f"{answer.source}: LLM engine failed ({reason}); used the offline engine")
-        return offline.critique(answer, self.options.limits).model_copy(update={"fallback_reason": reason, "usage": usage})
+            self._notify(fallback_note(answer, reason))
+        return critique
 
     def _llm_critic(self):
         return llm_critic(self.options, self.choice)
+
+
+def fallback_critique(answer: Answer, reason: str, usage, limits: Limits, *, no_fallback: bool) -> Critique:
+    """The offline critique of an answer the LLM engine could not grade, labelled with why (never
+    silently); with --no-fallback, the EngineError instead. For the synchronous engine and for a
+    batch's replies alike."""
+    if no_fallback:
+        raise EngineError(f"LLM engine failed: {reason}")
+    return offline.critique(answer, limits).model_copy(update={"fallback_reason": reason, "usage": usage})
+
+
+def fallback_note(answer: Answer, reason: str) -> str:
+    return f"{answer.source}: LLM engine failed ({reason}); used the offline engine"
 
 
 def llm_critic(options: GradeOptions, choice: EngineChoice):

@@ -190,7 +190,7 @@ class ReplyGrader:
 
     def __call__(self, answer: Answer) -> Critique:
         if answer.kind != "answer":
-            # As in the synchronous engine: the model grades interview answers only.
+            # Never put in a batch (batch_jobs.pending leaves them out): graded offline here.
             self.tally.other_kinds += 1
             return offline.critique(answer, self.limits)
         source, custom_id = self._source_of(answer)
@@ -244,15 +244,13 @@ class ReplyGrader:
         return critique
 
     def _fall_back(self, answer: Answer, reason: str, usage: Usage | None = None) -> Critique:
-        from coach.engine import EngineError
+        from coach.engine import fallback_critique, fallback_note
 
         reason = _one_line(reason)
-        if self.no_fallback:
-            raise EngineError(f"LLM engine failed: {reason}")
+        critique = fallback_critique(answer, reason, usage, self.limits, no_fallback=self.no_fallback)
         self.tally.fallbacks += 1
         if self.tally.fallbacks <= MAX_FALLBACKS_NOTED:
-            self._notify(f"{answer.source}: LLM engine failed ({reason}); used the offline engine")
-        critique = offline.critique(answer, self.limits).model_copy(update={"fallback_reason": reason, "usage": usage})
+            self._notify(fallback_note(answer, reason))
         return self.checks.apply(critique)
 
     def finish(self) -> None:
