@@ -78,8 +78,13 @@ def _critique(answer: Answer, document: Document, ratings: dict[str, int], findi
     return Critique(
         source=answer.source, question=answer.question, role=answer.role, kind=answer.kind,
         score=score(ratings, findings, weights), ratings=ratings, metrics=_metrics(document),
-        findings=findings, strengths=strengths, suggestions=list(dict.fromkeys(f.suggestion for f in findings if f.suggestion))[:5],
+        findings=findings, strengths=strengths, suggestions=suggestions_of(findings),
     )
+
+
+def suggestions_of(findings: list[Finding]) -> list[str]:
+    """A kind's advice, in both engines: its findings' suggestions in order, each once, at most 5."""
+    return list(dict.fromkeys(f.suggestion for f in findings if f.suggestion))[:5]
 
 
 # A text with a problem (pleading, a complaint, "no questions", pay asked first) cannot score well.

@@ -124,7 +124,7 @@ def assemble(
             "findings": findings,
             "strengths": strengths,
             # Advice that did not survive the guard: the findings' own, as offline.
-            "suggestions": suggestions or list(dict.fromkeys(f.suggestion for f in findings if f.suggestion))[:5],
+            "suggestions": suggestions or kinds.suggestions_of(findings),
             "rewrite": rewrite,
             "rewrite_is_template": bool(rewrite) and is_template(rewrite),
             "usage": usage,
