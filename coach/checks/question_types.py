@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from coach.checks.base import outcome_of
 from coach.models import Finding, Span
 from coach.text import WORD_RE, Document, Sentence
 
@@ -259,11 +260,8 @@ def _negativity_verdict(document: Document) -> list[Span]:
     rules plus the confident blame model); none when it lets the answer pass."""
     from coach.checks import negativity
 
-    cached = document.memo.get("negativity_verdict")
-    if cached is None:
-        outcome = negativity.run(document)
-        cached = document.memo["negativity_verdict"] = [f.span for f in outcome.findings if f.span] if outcome.flagged else []
-    return cached
+    outcome = outcome_of(negativity, document)  # computed once per answer, with the check's own run
+    return [f.span for f in outcome.findings if f.span] if outcome.flagged else []
 
 
 def _cue_sentences(document: Document, section: str, name: str) -> list[Sentence]:
