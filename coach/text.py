@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import NamedTuple
 
 from coach.models import Span
@@ -94,6 +95,21 @@ class Sentence:
 _new_tuple = tuple.__new__
 
 
+def per_document(function):
+    """Decorates a function of a Document: computed once per document (kept in its memo) and
+    shared by every check that asks, so one check can read another's result without a second
+    pass. The function itself is the key."""
+
+    @wraps(function)
+    def once(document: Document):
+        memo = document.memo
+        if function not in memo:
+            memo[function] = function(document)
+        return memo[function]
+
+    return once
+
+
 class Document:
     """An answer analysed once; every check reads the same sentences and tokens."""
 
@@ -105,7 +121,7 @@ class Document:
         self.tokens = [_new_tuple(Token, (*m.span(), m.group())) for m in WORD_RE.finditer(text)]
         self.sentences = _split_sentences(text, self.tokens)
         # Results several checks share (the sentence models' scores), computed once.
-        self.memo: dict[str, object] = {}
+        self.memo: dict[object, object] = {}
 
     @property
     def word_count(self) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, wraps
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -57,26 +57,9 @@ class Check:
     must_pass: tuple[str | tuple[str, str], ...]
 
 
-def computed_once(check_id: str):
-    """Decorates a check's `run`: its outcome is kept in the document's memo, so a check that
-    reads another's verdict (`outcome_of`) does not compute it a second time."""
-
-    def decorate(run):
-        @wraps(run)
-        def once(document: Document):
-            key = ("outcome", check_id)
-            outcome = document.memo.get(key)
-            if outcome is None:
-                outcome = document.memo[key] = run(document)
-            return outcome
-
-        return once
-
-    return decorate
-
-
 def outcome_of(module, document: Document):
-    """Another check's outcome for this document (computed once): `outcome_of(negativity, doc)`."""
+    """Another check's outcome for this document (each check's run is text.per_document: computed
+    once): `outcome_of(negativity, doc)`."""
     return module.CHECK.run(document)
 
 

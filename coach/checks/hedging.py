@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from coach.checks.base import Check, Outcome, computed_once, entries, limit, quoted_findings
-from coach.text import Document, Phrases
+from coach.checks.base import Check, Outcome, entries, limit, quoted_findings
+from coach.text import Document, Phrases, per_document
 
 ID = "hedging"
 
@@ -25,15 +25,12 @@ def _noun_determiners() -> frozenset[str]:
     return frozenset(entries(ID, "not_hedge_before_kind_of"))
 
 
+@per_document
 def reported_hedges(document: Document) -> list[tuple[int, int]]:
-    """The hedges an answer is told about (the first few, `limits.reported`), found once."""
-    key = "reported_hedges"
-    found = document.memo.get(key)
-    if found is None:
-        text, lower = document.straight, document.straight_lower
-        spans = [m.span() for m in _hedges().finditer(text, lower) if not _names_a_type(text, m)]
-        found = document.memo[key] = spans[: limit(ID, "reported")]
-    return found
+    """The hedges an answer is told about (the first few, `limits.reported`)."""
+    text, lower = document.straight, document.straight_lower
+    spans = [m.span() for m in _hedges().finditer(text, lower) if not _names_a_type(text, m)]
+    return spans[: limit(ID, "reported")]
 
 
 def _names_a_type(text: str, match: re.Match[str]) -> bool:
@@ -44,7 +41,7 @@ def _names_a_type(text: str, match: re.Match[str]) -> bool:
     return bool(before) and before[-1] in _noun_determiners()
 
 
-@computed_once(ID)
+@per_document
 def run(document: Document) -> Outcome:
     findings = quoted_findings(document, ID, "info", reported_hedges(document), '"{quote}" sounds unsure.',
                                "State it plainly; if you are unsure of a fact, give the part you know.")

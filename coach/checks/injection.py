@@ -8,12 +8,12 @@ by the rubric.
 
 from __future__ import annotations
 
-from coach.checks.base import Check, Outcome, computed_once
+from coach.checks.base import Check, Outcome
 from coach.models import Finding
-from coach.text import Document
+from coach.text import Document, per_document
 
 
-@computed_once("injection")
+@per_document
 def run(document: Document) -> Outcome:
     from coach.learned.steering import steering_model
 

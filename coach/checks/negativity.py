@@ -15,9 +15,9 @@ from fractions import Fraction
 from functools import cache
 
 from coach import thresholds as t
-from coach.checks.base import Check, Outcome, computed_once, entries, limit, outcome_of
+from coach.checks.base import Check, Outcome, entries, limit, outcome_of
 from coach.models import Finding, NegativityCheck
-from coach.text import Document, Phrases, Sentence
+from coach.text import Document, Phrases, Sentence, per_document
 
 ID = "negativity"
 
@@ -138,7 +138,7 @@ def _negated(lower: str, offset: int) -> bool:
     return bool(_NEGATION.search(lower[max(0, offset - 40) : offset]))
 
 
-@computed_once(ID)
+@per_document
 def run(document: Document) -> NegativityOutcome:
     """Computed once per document: the question-type rubrics and the STAR strengths ask for
     this verdict too."""

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from coach import thresholds as t
 from coach import topics
-from coach.checks.base import Check, Outcome, computed_once
+from coach.checks.base import Check, Outcome
 from coach.models import Finding
-from coach.text import Document
+from coach.text import Document, per_document
 
 ID = "off-topic"
 
 
-@computed_once(ID)
+@per_document
 def run(document: Document) -> Outcome:
     if not document.sentences or topics.off_topic_share(document.sentences) < t.OFF_TOPIC_SHARE:
         return Outcome()

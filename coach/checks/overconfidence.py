@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from coach.checks.base import Check, Outcome, computed_once, entries, quoted_findings
-from coach.text import Document, Phrases
+from coach.checks.base import Check, Outcome, entries, quoted_findings
+from coach.text import Document, Phrases, per_document
 
 ID = "overconfidence"
 
@@ -16,7 +16,7 @@ def _claims() -> Phrases:
     return Phrases(entries(ID, "claims"))
 
 
-@computed_once(ID)
+@per_document
 def run(document: Document) -> Outcome:
     claims = [m.span() for m in _claims().finditer(document.straight, document.straight_lower)]
     findings = quoted_findings(document, ID, "warning", claims, '"{quote}" sounds arrogant rather than confident.',

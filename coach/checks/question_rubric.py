@@ -8,15 +8,15 @@ Cues and limits are data (coach/data/kinds.yaml, a section per kind).
 from __future__ import annotations
 
 from coach.checks import question_types
-from coach.checks.base import Check, Outcome, computed_once
+from coach.checks.base import Check, Outcome
 from coach.checks.relevance import dodge_span
 from coach.models import Finding
-from coach.text import Document
+from coach.text import Document, per_document
 
 ID = question_types.ID
 
 
-@computed_once(ID)
+@per_document
 def run(document: Document) -> Outcome:
     findings = [] if dodge_span(document) is not None else _type_findings(document)
     # Credits (info: what the answer does right, quoted) are not something to flag.

@@ -14,9 +14,9 @@ from functools import cache
 
 from coach import thresholds as t
 from coach.checks import off_topic
-from coach.checks.base import Check, Outcome, computed_once, entries, outcome_of
+from coach.checks.base import Check, Outcome, entries, outcome_of
 from coach.models import Finding, Metrics, RamblingCheck, Span
-from coach.text import Document, Phrases
+from coach.text import Document, Phrases, per_document
 
 ID = "rambling"
 
@@ -85,7 +85,7 @@ class RamblingOutcome(Outcome):
         return {"metrics": self.metrics, "checks.rambling": RamblingCheck(flagged=self.flagged, reasons=self.reasons, fillers=self.fillers)}
 
 
-@computed_once(ID)
+@per_document
 def run(document: Document) -> RamblingOutcome:
     fillers = _filler_spans(document)
     long_sentences = [s for s in document.sentences if len(s.tokens) > t.LONG_SENTENCE_WORDS]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from coach.checks.base import Check, Outcome, computed_once, entries
+from coach.checks.base import Check, Outcome, entries
 from coach.models import Finding, Span
-from coach.text import Document, compile_phrases
+from coach.text import Document, compile_phrases, per_document
 
 ID = "relevance"
 # The whole answer is "pass" ("I'll pass.", "Pass"): a sentence pattern, not a phrase.
@@ -24,7 +24,7 @@ def _dodges() -> re.Pattern[str]:
     return compile_phrases(entries(ID, "dodges"))
 
 
-@computed_once(ID)
+@per_document
 def run(document: Document) -> Outcome:
     outcome = Outcome()
     if document.word_count < document.limits.min_answer_words:
@@ -51,17 +51,12 @@ def run(document: Document) -> Outcome:
     return outcome
 
 
+@per_document
 def dodge_span(document: Document) -> Span | None:
     """Where the answer avoids the question (found once): the plain refusal ("I can't think of
     one") that opens it, or the opening sentence of an answer the dodge model (coach/learned)
     finds dodging ("Honestly I've never really had a conflict", "my weakness is that I care too
     much"). "I don't know yet, but…" inside a story is candour, not a dodge."""
-    if "dodge_span" not in document.memo:
-        document.memo["dodge_span"] = _dodge_span(document)
-    return document.memo["dodge_span"]
-
-
-def _dodge_span(document: Document) -> Span | None:
     if not document.sentences:
         return None
     opening = document.sentences[0]

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from coach.checks.base import Check, Outcome, computed_once, entries, quoted_findings
+from coach.checks.base import Check, Outcome, entries, quoted_findings
 from coach.checks.hedging import reported_hedges
 from coach.models import Finding, SpecificityCheck
-from coach.text import Document, Phrases, lowered
+from coach.text import Document, Phrases, lowered, per_document
 
 ID = "specificity"
 
@@ -131,12 +131,10 @@ def _matches(pattern: re.Pattern[str], starts: list[int], text: str) -> list[re.
     return found
 
 
+@per_document
 def document_quantities(document: Document) -> list[tuple[int, int]]:
-    """The quantities of an answer, found once and shared (specificity, STAR, the models)."""
-    found = document.memo.get("quantities")
-    if found is None:
-        found = document.memo["quantities"] = quantity_spans(document.straight)
-    return found
+    """The quantities of an answer, shared (specificity, STAR, the models)."""
+    return quantity_spans(document.straight)
 
 
 def quantity_spans(text: str) -> list[tuple[int, int]]:
@@ -155,7 +153,7 @@ def quantity_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in quantities if not any(s <= m.start() < e for s, e in excluded)]
 
 
-@computed_once(ID)
+@per_document
 def run(document: Document) -> SpecificityOutcome:
     text = document.straight
     quantities = document_quantities(document)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from coach.checks import negativity
-from coach.checks.base import Check, Outcome, computed_once, entries, outcome_of
+from coach.checks.base import Check, Outcome, entries, outcome_of
 from coach.checks.specificity import quantity_spans
 from coach.models import STAR_PARTS, Finding, Span, Star, StarPart
 from coach.questions import asks_for_story
-from coach.text import Document, is_past
+from coach.text import Document, is_past, per_document
 
 _I = r"(?:i|i've|i'd)"
 # Matched loosely and checked in Python (`_is_action_verb`): a regex alternation of every
@@ -96,7 +96,7 @@ def _clip(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-@computed_once(ID)
+@per_document
 def run(document: Document) -> StarOutcome:
     from coach.learned.decide import star_evidence
 

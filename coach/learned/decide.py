@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from coach.learned.model import Scored, sentence_model
 from coach.models import STAR_PARTS
-from coach.text import Document
+from coach.text import Document, per_document
 
 # A sentence's second (third…) part must be more likely than not, not merely above threshold.
 SECOND_PART = 0.5
@@ -28,20 +28,16 @@ class Evidence:
     reasons: tuple[str, ...]
 
 
+@per_document
 def scores(document: Document) -> list[Scored]:
-    """The sentence scores of a document, computed once and shared by every check."""
-    cached = document.memo.get("sentence_scores")
-    if cached is None:
-        cached = document.memo["sentence_scores"] = sentence_model().score(document)
-    return cached
+    """The sentence scores of a document, shared by every check."""
+    return sentence_model().score(document)
 
 
+@per_document
 def star_evidence(document: Document) -> dict[str, list[Evidence]]:
-    """Which sentences show each STAR part; computed once per document (STAR and relevance ask)."""
-    cached = document.memo.get("star_evidence")
-    if cached is None:
-        cached = document.memo["star_evidence"] = _star_evidence(document)
-    return cached
+    """Which sentences show each STAR part (STAR and relevance ask)."""
+    return _star_evidence(document)
 
 
 def _star_evidence(document: Document) -> dict[str, list[Evidence]]:
