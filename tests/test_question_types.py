@@ -294,7 +294,7 @@ def test_a_plain_story_question_gets_no_type_rubric(capsys, tmp_path):
     assert "Kind of question: Behavioural story." in user and "For this kind of question:" not in user
 
 
-def test_credits_are_not_passed_to_the_model_as_flags(capsys, tmp_path):
+def test_credits_are_not_passed_to_the_model_as_warnings(capsys, tmp_path):
     answer = tmp_path / "answer.txt"
     answer.write_text(LEAVING_FORWARD[0][0] + "\n", encoding="utf-8")
     user = _user_prompt(capsys, LEAVING, answer)
