@@ -17,13 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coach import train  # noqa: E402
+from coach.train import corpus, injection  # noqa: E402
 
 
 def main() -> int:
-    answers = train.load_injection()
-    cross = train.steering_cross_scores(answers)
-    threshold = json.loads((train.DATA / "injection_model.json").read_text(encoding="utf-8"))["threshold"]
+    answers = injection.load_injection()
+    cross = injection.steering_cross_scores(answers)
+    threshold = json.loads((corpus.DATA / "injection_model.json").read_text(encoding="utf-8"))["threshold"]
     caught, styles, alarms, kinds = Counter(), Counter(), Counter(), Counter()
     for a in answers:
         flagged = cross[a.id] >= threshold

@@ -3,7 +3,7 @@ its probability and why, in plain words. (Blame is asked of the same scores by t
 check, which adds the sentences the model is sure of to what its rules find.)
 
 A decision holds when its best sentence reaches the threshold the training chose (by
-cross-validation, coach/train.py). One sentence serves several parts only when it truly does:
+cross-validation, coach/train/). One sentence serves several parts only when it truly does:
 besides its most likely part, it keeps another only if that one is very likely too.
 """
 

@@ -1,6 +1,6 @@
 """What the sentence models see of a sentence: features that generalise beyond exact phrases.
 
-Pure Python, shared by training (coach/train.py) and inference (coach/learned/model.py), so
+Pure Python, shared by training (coach/train/) and inference (coach/learned/model.py), so
 both see exactly the same thing. A feature is a string; a sentence is the set of its features.
 Kinds (the prefix before "="): words and word pairs, word clusters (from static embeddings,
 computed at training time: coach/data/word_clusters.tsv), VADER valences, who the sentence is
