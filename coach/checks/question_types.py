@@ -6,8 +6,8 @@
 
 Cues, limits and the text the LLM engine is given are data (coach/data/kinds.yaml, a section per
 type). Complaints and blame are the negativity check's verdict and the learned blame model's,
-never a second list. Judged by the question-type check (coach/checks/question_rubric.py), whose
-id the findings carry.
+never a second list (both read through coach/checks/question_cues.py, with the cues). Judged by
+the question-type check (coach/checks/question_rubric.py), whose id the findings carry.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from coach.checks.base import outcome_of
+from coach.checks import question_cues as cues
 from coach.models import Finding, Span
 from coach.text import WORD_RE, Document, Sentence
 
@@ -47,12 +47,12 @@ def rubric_type(question_type: str, question: str | None) -> str:
 def _names_a_failure() -> re.Pattern[str]:
     from coach.text import compile_phrases
 
-    return compile_phrases([str(phrase) for phrase in _section(FAILURE)["question_cues"]])
+    return compile_phrases([str(phrase) for phrase in cues.kind_section(FAILURE)["question_cues"]])
 
 
 def rubric_text(question_type: str, question: str | None) -> str | None:
     """What to check for this kind of question, in words, for the LLM engine's prompt."""
-    section = _config().get(rubric_type(question_type, question))
+    section = cues.kinds_config().get(rubric_type(question_type, question))
     return section.get("rubric") if isinstance(section, dict) else None
 
 
@@ -67,7 +67,7 @@ def findings(document: Document, question_type: str | None) -> list[Finding]:
 def _why_leaving(document: Document) -> list[Finding]:
     found = _complaint(document)
     found.append(_credit_or_missing(
-        document, _cue_sentences(document, "why_leaving", "forward"), "Says what you are moving toward.",
+        document, cues.cue_sentences(document, "why_leaving", "forward"), "Says what you are moving toward.",
         "Only what you are leaving behind: nothing on what you are moving toward.",
         "Add what you want next and how this role offers it: \"I'm looking for more "
         "ownership of X, and this role puts X at the centre.\"",
@@ -77,7 +77,7 @@ def _why_leaving(document: Document) -> list[Finding]:
 
 def _complaint(document: Document) -> list[Finding]:
     """A complaint about the old job as the reason for leaving: the negativity check's verdict."""
-    negative = _negativity_verdict(document)
+    negative = cues.negativity_verdict(document)
     if not negative:
         return []
     return [Finding(
@@ -106,7 +106,7 @@ def _failure(document: Document) -> list[Finding]:
             suggestion="Name your own part in one plain sentence: \"I didn't check X before Y; that was my call.\"",
         ))
     found.append(_credit_or_missing(
-        document, _cue_sentences(document, FAILURE, "lesson"), "Names the lesson, or what you do differently since.",
+        document, cues.cue_sentences(document, FAILURE, "lesson"), "Names the lesson, or what you do differently since.",
         "No lesson: nothing on what you learned or do differently since.",
         "End with what changed: \"Since then I always … before …\", and one time it has paid off.",
     ))
@@ -116,9 +116,9 @@ def _failure(document: Document) -> list[Finding]:
 def _blame(document: Document, owned: list[Sentence]) -> Finding | None:
     """The failure put on others: what the negativity check flags, or (when the candidate owns
     nothing) a sentence the learned blame model reads as blame at its trained threshold."""
-    negative = _negativity_verdict(document)
+    negative = cues.negativity_verdict(document)
     if not negative and not owned:
-        negative = _blame_model_sentences(document)
+        negative = cues.blame_model_sentences(document)
     if not negative:
         return None
     return Finding(
@@ -132,20 +132,20 @@ def _blame(document: Document, owned: list[Sentence]) -> Finding | None:
 def _owns_error(sentence: Sentence) -> bool:
     """The candidate owns an error: "my mistake", "I should have", or "I" as the subject of a
     word of getting something wrong ("I badly underestimated…"), none of it negated."""
-    if _has_cue(sentence, FAILURE, "ownership"):
+    if cues.has_cue(sentence, FAILURE, "ownership"):
         return True
-    return any(_first_person_error(WORD_RE.findall(clause)) for clause in _CLAUSE_BREAK.split(sentence.lower))
+    return any(_first_person_error(WORD_RE.findall(clause)) for clause in cues.CLAUSE_BREAK.split(sentence.lower))
 
 
 def _first_person_error(words: list[str]) -> bool:
     """In one clause: "I", then within a few words (no negation between) a word of error."""
-    errors = set(_section(FAILURE)["cues"]["own_errors"])
-    window = int(_section(FAILURE)["first_person_window"])
+    errors = set(cues.kind_section(FAILURE)["cues"]["own_errors"])
+    window = int(cues.kind_section(FAILURE)["first_person_window"])
     for index, word in enumerate(words):
         if word not in _FIRST_PERSON:
             continue
         for following in words[index + 1 : index + 1 + window]:
-            if _is_negation(following):
+            if cues.is_negation(following):
                 break
             if following in errors:
                 return True
@@ -156,22 +156,13 @@ def _first_person_error(words: list[str]) -> bool:
 _FIRST_PERSON = frozenset(("i", "i'd", "i've"))
 
 
-def _blame_model_sentences(document: Document) -> list[Span]:
-    from coach.learned.decide import BLAME, scores
-    from coach.learned.model import sentence_model
-
-    threshold = sentence_model().thresholds[BLAME]
-    return [document.sentence_span(s) for s, scored in zip(document.sentences, scores(document))
-            if scored.probabilities[BLAME] >= threshold]
-
-
 # --- tell me about yourself --------------------------------------------------------------------
 
 
 def _about_yourself(document: Document) -> list[Finding]:
-    present = _cue_sentences(document, "about_yourself", "present")
-    linked = _cue_sentences(document, "about_yourself", "role_link")
-    future = [s for s in document.sentences if s in linked or _has_cue(s, "about_yourself", "forward")]
+    present = cues.cue_sentences(document, "about_yourself", "present")
+    linked = cues.cue_sentences(document, "about_yourself", "role_link")
+    future = [s for s in document.sentences if s in linked or cues.has_cue(s, "about_yourself", "forward")]
     found = []
     life_story = _life_story(document)
     if life_story is not None and not linked:
@@ -201,7 +192,7 @@ def _about_yourself(document: Document) -> list[Finding]:
 
 def _too_long(document: Document) -> list[Finding]:
     seconds = document.limits.speaking_seconds(document.word_count)
-    if seconds <= _section("about_yourself")["max_seconds"]:
+    if seconds <= cues.kind_section("about_yourself")["max_seconds"]:
         return []
     return [Finding(
         check=ID, severity="warning",
@@ -213,10 +204,10 @@ def _too_long(document: Document) -> list[Finding]:
 def _life_story(document: Document) -> Span | None:
     """Where a chronological life story shows: an early-life opening ("I grew up in…"), or an
     answer told almost all in the past tense."""
-    early = _cue_sentences(document, "about_yourself", "early_life")
+    early = cues.cue_sentences(document, "about_yourself", "early_life")
     if early:
         return document.sentence_span(early[0])
-    section = _section("about_yourself")
+    section = cues.kind_section("about_yourself")
     sentences = document.sentences
     past = [s for s in sentences if _is_past_sentence(s)]
     if len(sentences) >= section["min_life_story_sentences"] and len(past) / len(sentences) >= section["life_story_past_share"]:
@@ -225,7 +216,7 @@ def _life_story(document: Document) -> Span | None:
 
 
 def _has_past(document: Document) -> bool:
-    return bool(_cue_sentences(document, "about_yourself", "past")) or any(_is_past_sentence(s) for s in document.sentences)
+    return bool(cues.cue_sentences(document, "about_yourself", "past")) or any(_is_past_sentence(s) for s in document.sentences)
 
 
 def _is_past_sentence(sentence: Sentence) -> bool:
@@ -239,7 +230,7 @@ def _is_past_sentence(sentence: Sentence) -> bool:
 _JUDGES = {"why_leaving": _why_leaving, FAILURE: _failure, "about_yourself": _about_yourself}
 
 
-# --- shared ------------------------------------------------------------------------------------
+# --- what a rubric credits or misses ----------------------------------------------------------
 
 
 def _credit_or_missing(document: Document, shown: list[Sentence], credit: str, missing: str, suggestion: str) -> Finding:
@@ -253,50 +244,3 @@ def _credit_or_missing(document: Document, shown: list[Sentence], credit: str, m
 def _credit(document: Document, sentence: Sentence, message: str) -> Finding:
     """What the answer does right, quoted: an info finding, which never lowers the score."""
     return Finding(check=ID, severity="info", message=message, span=document.sentence_span(sentence))
-
-
-def _negativity_verdict(document: Document) -> list[Span]:
-    """The sentences the negativity check flags, when it flags the answer (its own verdict,
-    rules plus the confident blame model); none when it lets the answer pass."""
-    from coach.checks import negativity
-
-    outcome = outcome_of(negativity, document)  # computed once per answer, with the check's own run
-    return [f.span for f in outcome.findings if f.span] if outcome.flagged else []
-
-
-def _cue_sentences(document: Document, section: str, name: str) -> list[Sentence]:
-    return [s for s in document.sentences if _has_cue(s, section, name)]
-
-
-def _has_cue(sentence: Sentence, section: str, name: str) -> bool:
-    """A cue of the list in the sentence that no negation just before it turns around."""
-    from coach.kinds import cue
-
-    return any(not _negated(sentence, match.start()) for match in cue(section, name).finditer(sentence.lower))
-
-
-def _negated(sentence: Sentence, offset: int) -> bool:
-    """A negation a few words before the cue, in the same clause ("I'm not looking for a bigger
-    title" negates "bigger"; "the pay was low, but I want to grow" does not negate "grow")."""
-    window = int(_config()["negation"]["window"])
-    clause = _CLAUSE_BREAK.split(sentence.lower[:offset])[-1]
-    return any(_is_negation(word) for word in WORD_RE.findall(clause)[-window:])
-
-
-# Where a clause ends: punctuation inside the sentence, or "but" turning it around.
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\bbut\b")
-
-
-def _is_negation(word: str) -> bool:
-    # Any contracted negation ("didn't", "wasn't", "couldn't") as well as the listed words.
-    return word.endswith("n't") or word in _config()["negation"]["words"]
-
-
-def _section(name: str) -> dict:
-    return _config()[name]
-
-
-def _config() -> dict:
-    from coach.kinds import _config as kinds_config  # one read of coach/data/kinds.yaml, cached there
-
-    return kinds_config()
