@@ -1,5 +1,5 @@
 """Off-topic: an answer that drifts into private life (weekends, food, pets, family) instead of
-answering. Which words are personal is coach/topics.py; the share is thresholds.OFF_TOPIC_SHARE.
+answering. Which words are personal is coach/data/checks/off-topic.yaml; the share is thresholds.OFF_TOPIC_SHARE.
 The rambling check reads this verdict (drifting is rambling too: it rates concision)."""
 
 from __future__ import annotations
