@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from coach import offline  # noqa: E402
 from coach.checks import registry  # noqa: E402
+from coach.learned import decide  # noqa: E402
 from coach.learned.features import document_features  # noqa: E402
 from coach.learned.model import sentence_model  # noqa: E402
 from coach.models import Answer  # noqa: E402
@@ -78,7 +79,8 @@ def stage_pass(answers: list[Answer]) -> dict[str, float]:
         t1 = clock()
         features = document_features(document)
         t2 = clock()
-        document.memo["sentence_scores"] = [model._score(f) for f in features]
+        # Stored where decide.scores keeps them, so the checks share them as in a critique.
+        document.memo[decide.scores.__wrapped__] = [model._score(f) for f in features]
         t3 = clock()
         totals["document"] += t1 - t0
         totals["features"] += t2 - t1
