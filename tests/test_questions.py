@@ -98,3 +98,33 @@ def test_the_llm_prompt_says_what_the_question_asks_for(coach, tmp_path):
     assert "Kind of question: Weakness." in user and "without a disguised boast" in user
     story = coach("critique", "--dry-run", "-q", "Tell me about a time you failed.", str(answer))
     assert "Kind of question: Behavioural story." in json.loads(story.out)["messages"][1]["content"]
+
+
+@pytest.mark.parametrize("question,story", [
+    ("Tell me about a shipment that arrived late.", True),  # an instance: the indefinite article
+    ("Talk us through a refund you refused.", True),
+    ("Tell me about handling a walk-out at the bar.", True),  # a gerund: something done
+    ("A menu you redesigned?", True),  # a thing the candidate did, in the past
+    ("The toughest audit you've prepared for?", True),
+    ("Tell me about your current role.", False),  # "your": a description
+    ("How would you calm an angry caller?", False),  # a hypothetical
+    ("Describe the strictest supervisor you've had.", False),  # a person, not an episode
+    ("Tell me about a weakness you are working on.", False),  # the type's own phrasing decides
+    ("Tell me about a time a weakness cost you.", True),  # ...unless it asks for a time
+])
+def test_a_question_asks_for_a_story_by_its_shape_not_its_nouns(question, story):
+    assert asks_for_story(question) is story
+
+
+def test_the_corpus_questions_are_read_as_their_labels_say():
+    """The training corpus labels each question's type: the engine's reading of "story" agrees."""
+    pairs = {
+        (row["question"], row["question_type"] == "story")
+        for path in (REPO / "training" / "answers").glob("*/*.jsonl")
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+        if row.get("question")
+    }
+    read = [(asks_for_story(question), story) for question, story in pairs]
+    found = sum(said and truth for said, truth in read)
+    assert found / sum(said for said, _ in read) >= 0.98  # precision
+    assert found / sum(truth for _, truth in read) >= 0.98  # recall
