@@ -177,7 +177,7 @@ class Grader:
         self._announce_choice()
         if self._critic is None:
             return offline.critique(answer, self.options.limits)
-        from coach.llm.client import CannotConnect, LLMFailure, Unreachable
+        from coach.llm.failures import CannotConnect, LLMFailure, Unreachable
 
         try:
             return self._critic.critique(answer)
@@ -208,7 +208,7 @@ class Grader:
         them to the cloud unannounced), or why the offline engine was chosen unasked."""
         if self.choice.engine == "offline":
             return self.choice.why
-        from coach.llm.client import shown_host
+        from coach.llm.urls import shown_host
 
         host = shown_host(self.choice.base_url or DEFAULT_BASE_URL)
         return f"sending answers to {host} (model {self.choice.model}); --offline keeps them on this machine"
@@ -216,8 +216,8 @@ class Grader:
     def request(self, answer: Answer) -> dict:
         """--dry-run: the request the LLM engine would send for this answer (where to, the
         model, the messages; never the key); sends nothing."""
-        from coach.llm.client import post_url
         from coach.llm.prompting import PromptError
+        from coach.llm.urls import post_url
 
         critic = self._critic or self._llm_critic()
         try:
@@ -278,8 +278,8 @@ def fallback_note(answer: Answer, reason: str) -> str:
 def llm_critic(options: GradeOptions, choice: EngineChoice):
     """The LLM engine's critic for these options and endpoint (ConfigError for unusable --prompts):
     for the synchronous engine and for the Batch API alike."""
-    from coach.llm.client import Endpoint
     from coach.llm.critic import LLMCritic
+    from coach.llm.endpoint import Endpoint
     from coach.llm.prompting import PromptError
 
     endpoint = Endpoint(

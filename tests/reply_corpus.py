@@ -43,8 +43,8 @@ def load(name: str) -> list[dict]:
 
 def run(row: dict) -> Outcome:
     from coach import offline
-    from coach.llm.client import LLMFailure
     from coach.llm.critic import assemble
+    from coach.llm.failures import LLMFailure
     from coach.llm.schema import Review
     from coach.models import Answer, Usage
 

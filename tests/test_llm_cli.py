@@ -82,7 +82,7 @@ def test_timeout_flag_bounds_a_hanging_server(run_coach, server):
     from openai_server import hang
 
     server.default = hang()
-    result = run_coach("critique", "--format", "json", "--timeout", "0.5", "--max-retries", "0", STRONG, env=env_for(server))
+    result = run_coach("critique", "--format", "json", "--timeout", "0.2", "--max-retries", "0", STRONG, env=env_for(server))
     assert result.returncode == 0
     assert "timed out" in json.loads(result.stdout)["fallback_reason"]
 
@@ -222,7 +222,7 @@ def test_a_rerun_served_from_the_cache_sends_nothing_and_says_nothing_about_send
 
 
 def test_the_destination_shown_is_the_host_and_port_only():
-    from coach.llm.client import post_url, shown_host, shown_url
+    from coach.llm.urls import post_url, shown_host, shown_url
 
     assert shown_host("https://api.openai.com/v1") == "api.openai.com"
     assert shown_host("http://user:secret@LOCALHOST:11434/v1/key-in-path?api-key=k") == "localhost:11434"

@@ -149,7 +149,7 @@ def test_id_numbers_are_labelled_ids_not_phone_numbers():
 
 
 def test_connection_failures_in_a_row_take_the_endpoint_down_and_a_response_resets_them():
-    from coach.llm.client import UNREACHABLE_AFTER, Reachability
+    from coach.llm.reachability import UNREACHABLE_AFTER, Reachability
 
     reach = Reachability()
     for _ in range(UNREACHABLE_AFTER - 1):
@@ -231,8 +231,8 @@ def test_a_strength_cannot_praise_a_number_the_answer_does_not_have():
 
 
 def test_a_reply_that_quotes_nothing_from_the_answer_is_not_a_critique_of_it():
-    from coach.llm.client import LLMFailure
     from coach.llm.critic import assemble
+    from coach.llm.failures import LLMFailure
     from coach.models import Usage
 
     answer = Answer(text=STRONG_TEXT, source="strong")

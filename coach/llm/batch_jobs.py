@@ -23,7 +23,8 @@ from coach.engine import DEFAULT_BASE_URL, DUMMY_API_KEY, EngineChoice, GradeOpt
 from coach.llm import batch_api
 from coach.llm.batch_api import BatchInfo, BatchService, Limits, PartFile, request_line
 from coach.llm.batch_replies import BatchSource, ResultIndex
-from coach.llm.client import JSON_OBJECT, JSON_SCHEMA, MODES, LLMFailure
+from coach.llm.failures import LLMFailure
+from coach.llm.response_modes import JSON_OBJECT, JSON_SCHEMA, MODES
 from coach.models import Answer, InputError
 
 RESPONSE_FORMATS = (JSON_SCHEMA, JSON_OBJECT)

@@ -229,7 +229,7 @@ class ReplyGrader:
             return None
 
     def _judged(self, source: BatchSource, answer: Answer, completion: dict) -> Critique:
-        from coach.llm.client import LLMFailure
+        from coach.llm.failures import LLMFailure
 
         try:
             critique = self.checks.apply(source.critic.critique_reply(answer, completion))

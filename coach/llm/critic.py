@@ -23,21 +23,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from coach import offline, rubric
-from coach.llm.client import (
-    JSON_OBJECT,
-    JSON_SCHEMA,
-    MODES,
-    PROBE_GRACE,
-    CannotConnect,
-    ChatClient,
-    Endpoint,
-    InvalidReply,
-    LLMFailure,
-    SchemaUnsupported,
-    UsageMeter,
-    chat_body,
-    review_from_completion,
-)
+from coach.llm.client import ChatClient
+from coach.llm.completions import chat_body, review_from_completion
+from coach.llm.endpoint import Endpoint
+from coach.llm.failures import CannotConnect, InvalidReply, LLMFailure, SchemaUnsupported
 from coach.llm.guard import is_template
 from coach.llm.judging import (
     Tally,
@@ -52,7 +41,9 @@ from coach.llm.judging import (
 )
 from coach.llm.prompting import Facts, PromptError, Prompts
 from coach.llm.redact import Redactor
+from coach.llm.response_modes import JSON_OBJECT, JSON_SCHEMA, MODES, PROBE_GRACE
 from coach.llm.schema import Review, reply_shape
+from coach.llm.usage_meter import UsageMeter
 from coach.llm.verify import AnswerIndex
 from coach.models import STAR_PARTS, Answer, Critique, Finding, Star, StarPart, Usage
 from coach.thresholds import DEFAULT_LIMITS, Limits

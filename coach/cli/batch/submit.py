@@ -37,7 +37,7 @@ def submit(paths, question, role, kind, response_format, quiet, **engine_flags) 
     from coach.inputs.readers import UnreadableInput
     from coach.llm import batch_jobs
     from coach.llm.batch_api import BatchApiError
-    from coach.llm.client import shown_host
+    from coach.llm.urls import shown_host
 
     base = _base()
     options = _grade_options(engine_flags)
