@@ -15,13 +15,69 @@ EXAMPLES = REPO / "examples"
 _ISOLATED_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_MODEL", "NO_COLOR", "COACH_CACHE_DIR", "COACH_DATA_DIR")
 
 
+def pytest_collection_finish(session):
+    """A session that runs test_package.py starts building its wheel now, in the background
+    (tests/package_build.py): pip's ~10 s then overlap the tests that run before it."""
+    config = session.config
+    if config.option.collectonly or hasattr(config, "workerinput"):  # xdist workers build when asked
+        return
+    if any(item.path.name == "test_package.py" for item in session.items):
+        from tests import package_build
+
+        if package_build.pip_available():
+            package_build.build().start_in_background()
+
+
+def pytest_sessionfinish(session):
+    package_build = sys.modules.get("tests.package_build")
+    if package_build is not None:
+        package_build.close()
+
+
+@pytest.fixture(scope="session")
+def no_certificates(tmp_path_factory) -> Path:
+    """An empty CA folder: the trust store of a test, which talks plain HTTP to loopback only."""
+    return tmp_path_factory.mktemp("no-certificates")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch, tmp_path):
+def isolated_env(request, monkeypatch, tmp_path):
     """No real key, endpoint or cache leaks into a test, and none leaks out of it."""
     for name in _ISOLATED_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
+    if request.node.get_closest_marker("llama") is None:
+        # Every openai client builds an SSL context, and loading the system's CA bundle into it
+        # takes ~25 ms: over a hundred clients a run. The tests' servers are plain HTTP on
+        # loopback, so trust nothing (an empty SSL_CERT_DIR loads nothing, and no test can
+        # reach a real HTTPS endpoint by mistake). The llama.cpp tests are left as they are.
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        monkeypatch.setenv("SSL_CERT_DIR", str(request.getfixturevalue("no_certificates")))
+
+
+@pytest.fixture(autouse=True)
+def fresh_response_format_memory(request):
+    """coach.llm.response_modes.MODES remembers, for the life of the process, which response format
+    each base URL takes: one `coach` run talks to one server. A test run starts a hundred
+    loopback servers, and the kernel hands their ports out again (a few repeats a run), so a
+    test could meet what an earlier test's server said on the same URL. Each test starts with
+    an empty memory, as each `coach` process does. (The llama.cpp tests share one server.)"""
+    client = sys.modules.get("coach.llm.response_modes")
+    if client is None or request.node.get_closest_marker("llama") is not None:
+        yield  # not imported yet: the test's first import makes a fresh one
+        return
+    shared = client.MODES
+    fresh = type(shared)()
+
+    def holders():  # every module that imported the name, including any imported during the test
+        return [m for n, m in list(sys.modules.items()) if n.startswith("coach.") and isinstance(getattr(m, "MODES", None), type(shared))]
+
+    for module in holders():
+        module.MODES = fresh
+    yield
+    for module in holders():
+        module.MODES = shared
 
 
 def run_coach_child(*args: str, stdin: str | None = None, env: dict | None = None, cwd: Path | None = None):

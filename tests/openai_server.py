@@ -88,7 +88,9 @@ class OpenAIServer:
         self.headers: list[dict[str, str]] = []
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        # stop() waits for serve_forever to see the shutdown, up to one poll interval: at 0.05 s
+        # that was ~40 ms of every test's teardown, against one cheap select() per 5 ms here.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
 
     @property
     def url(self) -> str:

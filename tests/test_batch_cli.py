@@ -45,16 +45,21 @@ def _run_with_terminal_stderr(tmp_path, *args: str) -> tuple[int, str, str]:
     return child.returncode, stdout, seen.decode("utf-8", "replace")
 
 
+# Rich draws the bar when it starts and when it stops, however short the batch: a few dozen
+# answers show it as well as hundreds, and each answer is ~3 ms of grading in the child.
+BATCH = 60
+
+
 def test_progress_bar_is_drawn_on_a_terminal_stderr_and_never_in_stdout(tmp_path):
     answers = tmp_path / "answers.jsonl"
-    write_jsonl(answers, 300)
+    write_jsonl(answers, BATCH)
     code, stdout, terminal = _run_with_terminal_stderr(tmp_path, "critique", "--offline", "--format", "jsonl", str(answers))
     assert code == 0
-    assert len(stdout.splitlines()) == 300 and all(line.startswith("{") for line in stdout.splitlines())
-    assert "grading" in terminal and "/300" in terminal  # counts of the bar
-    assert "300 of 300 answers graded" in terminal  # the summary, for the person at the terminal
+    assert len(stdout.splitlines()) == BATCH and all(line.startswith("{") for line in stdout.splitlines())
+    assert "grading" in terminal and f"/{BATCH}" in terminal  # counts of the bar
+    assert f"{BATCH} of {BATCH} answers graded" in terminal  # the summary, for the person at the terminal
     code, _, quiet = _run_with_terminal_stderr(tmp_path, "critique", "--offline", "--no-progress", "--format", "jsonl", str(answers))
-    assert "/300" not in quiet and "300 of 300 answers graded" in quiet
+    assert f"/{BATCH}" not in quiet and f"{BATCH} of {BATCH} answers graded" in quiet
 
 
 def test_fail_under_and_the_summary_list_the_weak_answers(run_coach, tmp_path):
@@ -92,7 +97,7 @@ def test_ctrl_c_keeps_the_lines_already_written(tmp_path):
 def test_a_note_printed_while_the_bar_is_drawn_gets_a_line_of_its_own(tmp_path):
     """The offline-engine note used to be glued to the bar ("…ETA -:--:--coach: note: …")."""
     answers = tmp_path / "answers.jsonl"
-    write_jsonl(answers, 300)
+    write_jsonl(answers, BATCH)
     code, _, terminal = _run_with_terminal_stderr(tmp_path, "critique", "--format", "jsonl", str(answers))
     assert code == 0
     (note,) = [line for line in _screen_lines(terminal) if "coach: note:" in line]

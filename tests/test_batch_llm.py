@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from coach.batch.cache import Cache
-from coach.llm.client import UNREACHABLE_AFTER
+from coach.llm.reachability import UNREACHABLE_AFTER
 from tests.conftest import REPO
 from tests.grounded_reply import answer_of, grounded_review
 from tests.openai_server import OpenAIServer, Step, completion, error, reply
@@ -151,6 +151,8 @@ def test_the_api_key_never_reaches_the_cache_and_does_not_change_its_key(run_coa
 def test_a_killed_run_resumes_with_only_what_is_missing(run_coach, tmp_path):
     path = _answers(tmp_path, 12)
     cache = tmp_path / "c"
+    # Slow replies while the child runs, so it is killed with most answers still to grade (at
+    # 0.15 s a busy machine let it finish all 12 before the poll below saw 4).
     with OpenAIServer(default=lambda body: reply(grounded_review(body), delay=0.3)) as server:
         env = _env(server, cache)
         child = subprocess.Popen(
@@ -168,6 +170,7 @@ def test_a_killed_run_resumes_with_only_what_is_missing(run_coach, tmp_path):
         written = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
         assert all(json.loads(line)["score"] >= 0 for line in written)  # whole lines only
         before = server.count
+        server.default = lambda body: reply(grounded_review(body))  # the resumed run need not wait
         result = run_coach("critique", "-j", "4", "--format", "json", str(path), env=env)
         assert result.returncode == 0, result.stderr
         assert server.count - before == 12 - done
@@ -344,12 +347,13 @@ def test_connect_timeouts_count_as_unreachable(tmp_path, coach, monkeypatch):
     listener, fillers = _port_that_never_accepts()
     try:
         try:
-            socket.create_connection(listener.getsockname(), timeout=0.3).close()
+            socket.create_connection(listener.getsockname(), timeout=0.1).close()
             pytest.skip("this kernel accepts connections past a full backlog")
         except TimeoutError:
             pass
         monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{listener.getsockname()[1]}/v1")
-        ran = coach("critique", "--format", "jsonl", "--timeout", "0.3", "--max-retries", "0", "-j", "1",
+        # A dropped SYN is resent after 1 s: any timeout below that is a connect timeout.
+        ran = coach("critique", "--format", "jsonl", "--timeout", "0.1", "--max-retries", "0", "-j", "1",
                     str(_answers(tmp_path, 12)))
     finally:
         for sock in (listener, *fillers):

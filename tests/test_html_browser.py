@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import EXAMPLES, run_coach_child
+from tests.conftest import EXAMPLES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -67,11 +67,11 @@ class _Page(HTMLParser):
             self.rows.append(data.strip())
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("report")
-    out = folder / "report.html"
-    result = run_coach_child("critique", "--offline", "-o", str(out), "examples")
+@pytest.fixture
+def report(run_coach, tmp_path):
+    # In this process (~50 ms) rather than a child (~400 ms): the browser is what is tested.
+    out = tmp_path / "report.html"
+    result = run_coach("critique", "--offline", "-o", str(out), "examples")
     assert result.returncode == 0, result.stderr
     scores = [int(m) for m in re.findall(r'class="num score" data-value="(\d+)"', out.read_text(encoding="utf-8"))]
     return out, scores

@@ -119,9 +119,9 @@ def test_500s_until_the_retries_run_out_fall_back(server, strong):
 def test_a_server_that_hangs_past_the_timeout_falls_back(server, strong):
     server.script(hang())
     started = time.monotonic()
-    critique = grader_for(server, timeout=0.5, max_retries=0).grade(strong)
+    critique = grader_for(server, timeout=0.2, max_retries=0).grade(strong)
     assert time.monotonic() - started < 10
-    assert_fallback(critique, strong, "timed out after 0.5 s")
+    assert_fallback(critique, strong, "timed out after 0.2 s")
 
 
 def test_connection_refused_falls_back(strong):
@@ -206,7 +206,7 @@ def test_a_server_slow_to_reject_json_schema_costs_only_the_answers_in_flight(se
     # Rejections slower than the grace: the answers already in flight each meet one, the
     # verdict is then remembered, and every answer is still graded by the model.
     slow_rejection = error(400, "response_format json_schema is not supported")
-    slow_rejection.delay = 0.3
+    slow_rejection.delay = 0.15  # three times PROBE_GRACE
 
     def respond(body: dict) -> Step:
         return slow_rejection if body["response_format"]["type"] == "json_schema" else reply(strong_review())

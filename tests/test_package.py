@@ -2,16 +2,14 @@
 and the installed wheel runs from any folder (issue 2 §1).
 
 The wheel is built from a copy of the work tree, so the shared tree gets no build/ or
-*.egg-info litter. One build serves every test in this module.
+*.egg-info litter. One build serves every test in this module; tests/package_build.py runs
+it, in the background from the end of collection when the session includes this module.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
-import venv
 import zipfile
 from fnmatch import fnmatch
 from pathlib import Path
@@ -19,32 +17,18 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLES, REPO
+from tests.package_build import build, pip_available
+from tests.package_build import clean_env as _clean_env
 
-_COPY_IGNORE = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", ".venv*", "training")
 _PROMPT_PATTERNS = ("*.j2", "*.json", "*.yaml", "*.md")  # [tool.setuptools.package-data] "coach.prompts"
 
 
-def _pip_available() -> bool:
-    return subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True).returncode == 0
-
-
-pytestmark = pytest.mark.skipif(not _pip_available(), reason="pip is not available to build a wheel")
-
-
-def _clean_env() -> dict[str, str]:
-    """No PYTHONPATH: the installed package, not the work tree, must be what runs."""
-    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith(("OPENAI_", "COACH_"))}
+pytestmark = pytest.mark.skipif(not pip_available(), reason="pip is not available to build a wheel")
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    source = tmp_path_factory.mktemp("src") / "coach"
-    shutil.copytree(REPO, source, ignore=_COPY_IGNORE)
-    out = tmp_path_factory.mktemp("wheels")
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-w", str(out), "--quiet"],
-        capture_output=True, text=True, timeout=900, env=_clean_env(),
-    )
+def wheel() -> Path:
+    out, result = build().wheel()
     assert result.returncode == 0, result.stdout + result.stderr
     (built,) = out.glob("coach-*.whl")
     return built
@@ -97,22 +81,14 @@ def test_wheel_requires_python_3_11(wheel):
 
 
 @pytest.fixture(scope="module")
-def installed(wheel, tmp_path_factory) -> Path:
+def installed(wheel) -> Path:
     """The wheel and the dependencies it declares, installed into a fresh, empty venv.
 
     Nothing is borrowed from the environment running the tests: a venv made with
     system_site_packages from inside another venv sees the *base* interpreter's packages, not
     the active venv's, so a dependency missing from pyproject.toml (or present only in the
     system Python) must fail here, as it would for a user."""
-    target = tmp_path_factory.mktemp("venv") / "env"
-    venv.EnvBuilder(with_pip=False).create(target)
-    python = target / "bin" / "python"
-    # --no-compile: byte-compiling the dependencies' thousands of files is a third of the
-    # install, and the first run compiles what it imports anyway.
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-compile", str(wheel)],
-        capture_output=True, text=True, timeout=900, env=_clean_env(),
-    )
+    target, result = build().venv(wheel)
     assert result.returncode == 0, result.stdout + result.stderr
     return target
 
