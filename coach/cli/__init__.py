@@ -19,7 +19,7 @@ import click
 from coach.cli import critique, second_round, tools  # noqa: F401 - each registers its commands
 from coach.cli.app import cli
 from coach.cli.batch import batch_group
-from coach.cli.common import EXIT_FAILED, EXIT_OK
+from coach.cli.common import EXIT_FAILED, EXIT_OK, collect_rarely_until_started
 from coach.cli.config import show_config
 
 cli.add_command(show_config)
@@ -49,6 +49,7 @@ def main() -> None:
     # coach loads no pydantic plugins; without this, building the first model scans the
     # entry points of every installed distribution (tens of ms of each start-up).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    collect_rarely_until_started()
     status = run()
     # Everything is written and closed. Freezing spares the interpreter's exit a garbage
     # collection over every object alive, the openai SDK's thousands of classes included:

@@ -3,6 +3,7 @@ the inputs, and the run around coach.batch (output file, progress bar, summary, 
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -13,6 +14,29 @@ from coach.wording import count_of, listing
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_JOBS = 8  # LLM requests in flight at once
 MAX_NAMED = 10  # answers named in one stderr line
+
+
+# Start-up makes objects that live as long as the run (modules, click's commands, pydantic's and
+# the openai SDK's classes): collecting garbage while they are made finds little and cost ~10%
+# of `import openai` here. So `main` collects rarely until the first answer is graded.
+_STARTUP_GC_THRESHOLD = 100_000
+_usual_gc_threshold: tuple[int, ...] | None = None
+
+
+def collect_rarely_until_started() -> None:
+    global _usual_gc_threshold
+    _usual_gc_threshold = gc.get_threshold()
+    gc.set_threshold(_STARTUP_GC_THRESHOLD)
+
+
+def started() -> None:
+    """The run is under way: what start-up made is set aside for good (gc.freeze: later
+    collections skip it) and garbage is collected as usual again."""
+    global _usual_gc_threshold
+    if _usual_gc_threshold is not None:
+        gc.freeze()
+        gc.set_threshold(*_usual_gc_threshold)
+        _usual_gc_threshold = None
 
 
 def stdout_color() -> bool:
@@ -112,6 +136,7 @@ class BatchRun:
                 self.notes.display = display
                 writer = open_writer(self.output_format, out, color=out is sys.stdout and stdout_color(), single=self.single)
                 for graded in batch.grade_all(items, grader, jobs=threads, cache=cache, fingerprint=fingerprint):
+                    started()
                     text = graded.answer.text if graded.answer else None
                     writer.add(text, graded.result)
                     graded_count += 1
