@@ -30,7 +30,7 @@ from tests.synthetic_answers import write_jsonl  # noqa: E402
 _WITH_PROCESSES = """
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from coach import offline
+from coach.rules import offline
 from coach.batch import grade_all
 from coach.inputs.readers import read_answers
 from coach.render.jsonl import Writer

@@ -19,10 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coach import evaluate, offline  # noqa: E402
+from coach.eval import labelled as evaluate  # noqa: E402
 from coach.learned.decide import scores  # noqa: E402
 from coach.learned.model import sentence_model  # noqa: E402
-from coach.text import Document  # noqa: E402
+from coach.rules import offline
+from coach.rules.text import Document  # noqa: E402
 
 DECISIONS = {"situation": "situation", "task": "task", "action": "action", "result": "result", "negative_about_others": "blame"}
 

@@ -1,4 +1,4 @@
-"""In-process speed of the offline engine: answers per second of `coach.offline.critique`, and
+"""In-process speed of the offline engine: answers per second of `coach.rules.offline.critique`, and
 where the time goes.
 
     python bench/offline_speed.py                      # synthetic answers + the training corpus
@@ -27,13 +27,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from coach import offline  # noqa: E402
 from coach.checks import registry  # noqa: E402
 from coach.learned import decide  # noqa: E402
 from coach.learned.features import document_features  # noqa: E402
 from coach.learned.model import sentence_model  # noqa: E402
 from coach.models import Answer  # noqa: E402
-from coach.text import Document  # noqa: E402
+from coach.rules import offline  # noqa: E402
+from coach.rules.text import Document  # noqa: E402
 from tests.synthetic_answers import answer as synthetic_answer  # noqa: E402
 
 TARGET = 1000

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from coach.llm.prompting import Facts, Prompts  # noqa: E402
 from coach.llm.schema import reply_shape  # noqa: E402
 from coach.models import Answer  # noqa: E402
-from coach.offline import critique  # noqa: E402
+from coach.rules.offline import critique  # noqa: E402
 
 
 def sizes(prompts: Prompts, role: str | None, shape: str | None) -> tuple[int, int]:

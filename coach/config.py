@@ -77,14 +77,14 @@ def _severities(value) -> str | None:
 
 
 def _unknown_checks(ids: list[str]) -> str | None:
-    from coach.check_docs import answer_check_ids
+    from coach.rules.check_docs import answer_check_ids
 
     known = answer_check_ids()
     unknown = [check for check in ids if check not in known]
     return f"no such check: {unknown[0]} (one of: {', '.join(known)})" if unknown else None
 
 
-# The limits a user may tune, with the defaults of coach/thresholds.py.
+# The limits a user may tune, with the defaults of coach/rules/thresholds.py.
 LIMITS: dict[str, Key] = {
     key.name: key
     for key in (

@@ -20,10 +20,10 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from coach import offline
-from coach.check_settings import CheckSettings
 from coach.models import SCHEMA_VERSION, Answer, Critique
-from coach.thresholds import DEFAULT_LIMITS, Limits
+from coach.rules import offline
+from coach.rules.check_settings import CheckSettings
+from coach.rules.thresholds import DEFAULT_LIMITS, Limits
 
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"

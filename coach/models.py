@@ -26,7 +26,7 @@ class Answer(BaseModel):
     question: str | None = None
     role: str | None = None
     source: str = "-"
-    # What the text is: an interview answer, a thank-you email, or questions to ask (coach/kinds.py).
+    # What the text is: an interview answer, a thank-you email, or questions to ask (coach/rules/kinds.py).
     kind: Literal["answer", "thank-you", "questions"] = "answer"
     # For a thank-you email: hours from the interview to now (sending it), when the date is known.
     hours_since_interview: float | None = None

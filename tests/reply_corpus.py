@@ -42,11 +42,11 @@ def load(name: str) -> list[dict]:
 
 
 def run(row: dict) -> Outcome:
-    from coach import offline
     from coach.llm.critic import assemble
     from coach.llm.failures import LLMFailure
     from coach.llm.schema import Review
     from coach.models import Answer, Usage
+    from coach.rules import offline
 
     answer = Answer(text=row["answer"], question=row.get("question"), role=row.get("role"))
     review = Review.model_validate(row["reply"])

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from coach import offline
 from coach.batch import grade_all
 from coach.batch.cache import Cache
 from coach.models import Answer, Critique, InputError
+from coach.rules import offline
 
 TEXT = "I led the migration of 40 services; we cut hosting costs by 30% in two months."
 

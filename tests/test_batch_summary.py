@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from coach import offline
 from coach.batch.summary import SummaryBuilder, same_story_sentence
 from coach.models import Answer, InputError
+from coach.rules import offline
 
 STORY = (
     "At Northwind Logistics our warehouse scanning release slipped three weeks behind schedule. "
@@ -62,8 +62,8 @@ def test_median_of_an_even_count_is_the_middle_pair_average():
 
 def test_recurring_issues_are_counted_as_sentences():
     """Counted from the critiques themselves, whichever engine made them."""
-    from coach import offline
     from coach.models import Answer, Star, StarPart
+    from coach.rules import offline
 
     with_result = Star(**{part: StarPart(present=True) for part in ("situation", "task", "action", "result")})
     without_result = with_result.model_copy(update={"result": StarPart(present=False)})

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from coach import engine, offline
+from coach import engine
 from coach.batch.cache import FILE_NAME, Cache, cache_dir, key
 from coach.models import Answer
+from coach.rules import offline
 
 ANSWER = Answer(text="I cut the build time from 40 to 12 minutes by caching dependencies.", question="Q?", role="dev", source="a.txt")
 FINGERPRINT = {"engine": "llm", "model": "m", "base_url": "http://127.0.0.1:1/v1"}
@@ -93,9 +94,9 @@ def test_editing_an_offline_rule_changes_the_cache_fingerprint(tmp_path, monkeyp
     import shutil
 
     copy = tmp_path / "coach"
-    shutil.copytree(Path(offline.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(offline, "__file__", str(copy / "offline.py"))
+    shutil.copytree(Path(offline.__file__).parent.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(offline, "__file__", str(copy / "rules" / "offline.py"))
     before = offline.rules_digest.__wrapped__()
-    thresholds = copy / "thresholds.py"
+    thresholds = copy / "rules" / "thresholds.py"
     thresholds.write_text(thresholds.read_text().replace("MIN_ANSWER_WORDS = 25", "MIN_ANSWER_WORDS = 26"))
     assert offline.rules_digest.__wrapped__() != before

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from coach.checks import registry
-from coach.text import Document
+from coach.rules.text import Document
 
 MIN_EXAMPLES = 2
 CHECKS = registry()

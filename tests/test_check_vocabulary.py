@@ -8,11 +8,11 @@ import shutil
 
 import pytest
 
-from coach import offline
 from coach.checks import registry
 from coach.checks.base import entries, vocabulary
 from coach.models import Answer
-from coach.text import Document, compile_phrases
+from coach.rules import offline
+from coach.rules.text import Document, compile_phrases
 from tests.conftest import EXAMPLES, REPO
 
 DATA = REPO / "coach" / "data" / "checks"

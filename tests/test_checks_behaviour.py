@@ -14,11 +14,11 @@ import sys
 
 import pytest
 
-from coach import offline
-from coach import thresholds as t
 from coach.checks import registry
 from coach.models import Answer
-from coach.text import Document
+from coach.rules import offline
+from coach.rules import thresholds as t
+from coach.rules.text import Document
 from tests.conftest import EXAMPLES, REPO
 
 CHECKS = registry()
@@ -718,7 +718,7 @@ def test_a_question_that_asks_for_no_story_is_not_marked_down_part_by_part():
 
 def test_a_developed_answer_outscores_the_same_points_said_in_one_line():
     """Development (issue 10): two answers with the same ratings, one a line, one developed."""
-    from coach import rubric
+    from coach.rules import rubric
 
     ratings = {name: 4 for name in rubric.CRITERIA}
     assert rubric.score(ratings, words=10) < rubric.score(ratings, words=80) < rubric.score(ratings, words=150)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from coach import offline
 from coach.models import Answer
+from coach.rules import offline
 from tests.conftest import EXAMPLES, REPO, run_coach_child
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

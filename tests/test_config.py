@@ -215,8 +215,8 @@ def test_coach_checks_shows_what_is_on_and_at_what_severity(coach, tmp_path, mon
 
 
 def test_check_settings_change_the_cache_key_of_an_llm_critique():
-    from coach.check_settings import CheckSettings
     from coach.engine import GradeOptions, fingerprint
+    from coach.rules.check_settings import CheckSettings
 
     environ = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
     plain = fingerprint(GradeOptions(), environ)
@@ -245,9 +245,9 @@ def test_limits_set_the_pace_the_length_limit_and_the_shortest_answer(coach, tmp
 
 
 def test_limits_change_the_cache_key_and_come_back_from_it():
-    from coach.check_settings import CheckSettings
     from coach.engine import GradeOptions, fingerprint, settings_of
-    from coach.thresholds import Limits
+    from coach.rules.check_settings import CheckSettings
+    from coach.rules.thresholds import Limits
 
     environ = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
     options = GradeOptions(checks=CheckSettings.chosen(None, ["hedging"], {"rambling": "info"}), limits=Limits(words_per_minute=120))

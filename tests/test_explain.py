@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coach import offline
-from coach.check_docs import docs
 from coach.checks import registry
+from coach.rules import offline
+from coach.rules.check_docs import docs
 from tests.conftest import EXAMPLES
 
 
@@ -29,7 +29,7 @@ def test_every_doc_has_what_why_example_and_fix():
 @pytest.mark.parametrize("check_id", ["negativity", "relevance", "injection"])
 def test_each_documented_example_is_flagged_by_its_check(check_id):
     """An example that its own check does not flag would teach the wrong thing."""
-    from coach.text import Document
+    from coach.rules.text import Document
 
     assert registry()[check_id].run(Document(docs()[check_id]["example"], "Tell me about a conflict with a colleague.")).flagged
 

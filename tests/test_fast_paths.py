@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from coach.checks import specificity
-from coach.text import Phrases, compile_phrases, lowered
+from coach.rules.text import Phrases, compile_phrases, lowered
 
 CORPUS = Path(__file__).resolve().parent.parent / "training" / "answers"
 AWKWARD = ["İstanbul office of 12", "I hired ſix", "ıt took THREE WEEKS", "Kelvin K 40%", "µ of 5", "A TEAM OF FOUR",

@@ -27,10 +27,10 @@ def test_junk_items_are_rejected_and_junk_as_a_whole_falls_back():
 
 
 def test_a_template_rewrite_is_kept_and_marked_as_a_template():
-    from coach import offline
     from coach.llm.critic import assemble
     from coach.llm.schema import Review
     from coach.models import Answer, Usage
+    from coach.rules import offline
 
     dodge = next(row for row in corpus.load("honest.jsonl") if row["kind"] == "dodge")
     answer = Answer(text=dodge["answer"], question=dodge["question"])

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from coach.kinds import critique
 from coach.models import Answer
+from coach.rules.kinds import critique
 from tests.conftest import EXAMPLES
 
 GOOD_EMAIL = (EXAMPLES / "thank-you.md").read_text(encoding="utf-8").split("---\n", 2)[2]

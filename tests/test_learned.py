@@ -11,7 +11,7 @@ import sys
 from coach.learned import decide
 from coach.learned.features import document_features
 from coach.learned.model import SentenceModel, describe
-from coach.text import Document
+from coach.rules.text import Document
 from tests.conftest import REPO
 
 DATA = REPO / "coach" / "data"
@@ -38,7 +38,7 @@ def test_the_corpus_is_well_formed_and_as_large_as_the_issue_asks():
 
 def test_inference_needs_neither_numpy_nor_scikit_learn():
     code = (
-        "import sys; from coach import offline; from coach.models import Answer; "
+        "import sys; from coach.rules import offline; from coach.models import Answer; "
         "offline.critique(Answer(text='Last May our stock counts were off. I rebuilt the sheet. Errors fell by half.')); "
         "print([m for m in ('numpy', 'sklearn', 'scipy', 'wordllama') if m in sys.modules])"
     )
@@ -80,8 +80,8 @@ def test_reasons_are_words_a_person_can_find_in_the_sentence(monkeypatch):
 
 
 def test_star_parts_say_why_they_were_found():
-    from coach import offline
     from coach.models import Answer
+    from coach.rules import offline
 
     text = (REPO / "examples" / "strong-star.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     star = offline.critique(Answer(text=text, question="Tell me about a time you turned a project around.")).star

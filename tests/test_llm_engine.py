@@ -15,10 +15,10 @@ import pytest
 from llm_replies import STRONG_PATH, STRONG_TEXT, strong_review, with_changes
 from openai_server import OpenAIServer, Step, error, hang, refusal, reply
 
-from coach import offline, rubric
 from coach.engine import EngineError, GradeOptions, Grader
 from coach.inputs.readers import read_answer
 from coach.models import Answer, Critique
+from coach.rules import offline, rubric
 
 # Retry-After in seconds: the SDK honours it, so retry tests take milliseconds, not backoff.
 QUICK = 0.01

@@ -2,7 +2,7 @@
 OpenAI-compatible server on loopback (the openai SDK's own stack runs; only replies are scripted).
 
 Code counts (length, questions, lateness), the model judges the kind's other criteria with
-quotes, code verifies the quotes and scores with the kind's weights and caps (coach.kinds.score).
+quotes, code verifies the quotes and scores with the kind's weights and caps (coach.rules.kinds.score).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from conftest import EXAMPLES, REPO
 from llm_replies import STRONG_PATH, strong_review
 from openai_server import OpenAIServer, error, reply
 
-from coach import kinds, rubric
 from coach.engine import ConfigError, EngineError, GradeOptions, Grader, fingerprint
 from coach.inputs.readers import read_answer
 from coach.llm.prompting import KIND_FILES, prompts_digest
 from coach.llm.schema import KIND_REVIEWS, QuestionsReview, ThankYouReview
 from coach.models import Answer, Critique
+from coach.rules import kinds, rubric
 
 THANK_YOU = EXAMPLES / "thank-you.md"
 QUESTIONS = EXAMPLES / "questions-to-ask.md"

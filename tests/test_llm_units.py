@@ -15,7 +15,7 @@ from coach.llm.redact import Redactor
 from coach.llm.schema import Review, json_schema, reply_shape
 from coach.llm.verify import AnswerIndex, verify_quotes
 from coach.models import Answer
-from coach.offline import critique as offline_critique
+from coach.rules.offline import critique as offline_critique
 
 # --- evidence verification ------------------------------------------------------------------
 

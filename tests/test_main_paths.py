@@ -8,9 +8,9 @@ import json
 import subprocess
 import sys
 
-from coach import offline
 from coach.engine import GradeOptions, Grader
 from coach.models import Answer
+from coach.rules import offline
 from tests.conftest import EXAMPLES, REPO
 from tests.openai_server import OpenAIServer, error
 

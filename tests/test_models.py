@@ -8,9 +8,9 @@ import re
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from coach import offline
 from coach.inputs.readers import read_answer
 from coach.models import SCHEMA_VERSION, Answer, Critique, InputError, Span
+from coach.rules import offline
 from tests.conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".md"))

@@ -22,7 +22,7 @@ def test_practice_asks_a_bank_question_grades_the_answer_and_records_it(coach, d
     assert ran.code == 0, ran.err
     asked = next(line for line in ran.err.splitlines() if line.startswith("Question: "))[len("Question: "):]
     assert f"Q: {asked}" in ran.out and "score" in ran.out
-    from coach.history import History
+    from coach.second_round.history import History
 
     with History(data_dir) as history:
         (attempt,) = history.attempts()

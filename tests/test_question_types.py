@@ -9,10 +9,10 @@ import json
 
 import pytest
 
-from coach import offline
 from coach.checks import question_types
 from coach.cli import run
 from coach.models import Answer
+from coach.rules import offline
 from tests.conftest import REPO
 
 LEAVING = "Why are you leaving your current job?"

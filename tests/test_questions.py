@@ -7,9 +7,9 @@ import json
 import pytest
 import yaml
 
-from coach import question_bank
-from coach.questions import asks_for_story
-from coach.roles import match
+from coach.rules.questions import asks_for_story
+from coach.second_round import question_bank
+from coach.second_round.roles import match
 from tests.conftest import REPO
 
 ROLES = yaml.safe_load((REPO / "prompts" / "roles.yaml").read_text(encoding="utf-8"))
@@ -80,7 +80,7 @@ def test_type_filters_and_a_wrong_type_is_a_usage_error(coach):
 def test_the_type_a_questions_phrasing_claims_is_the_banks_own():
     """question_type is read off the interviewer's phrasing; where it claims a non-story type,
     the bank (written apart) agrees."""
-    from coach.questions import question_type
+    from coach.rules.questions import question_type
 
     _, banks = question_bank.bank()
     claims = [(q.type, question_type(q.text)) for questions in banks.values() for q in questions]

@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from coach import offline
 from coach.batch.summary import SummaryBuilder
 from coach.models import Answer, Critique, InputError
 from coach.render import csv as csv_render
 from coach.render import jsonl, markdown
+from coach.rules import offline
 from tests.conftest import EXAMPLES
 
 NEGATIVE = (EXAMPLES / "negative-boss.txt").read_text(encoding="utf-8").strip()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from coach import offline
 from coach.batch.summary import SummaryBuilder
-from coach.highlights import highlights, segments
 from coach.models import Answer, Checks, Critique, Finding, InputError, RamblingCheck, Span, Star, StarPart
 from coach.render import html
+from coach.render.highlights import highlights, segments
+from coach.rules import offline
 from tests.conftest import EXAMPLES
 
 RAMBLING = (EXAMPLES / "rambling.txt").read_text(encoding="utf-8").strip()

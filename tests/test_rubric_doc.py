@@ -1,14 +1,14 @@
 """docs/rubric.md quotes the thresholds the offline engine uses: its table is held to
-coach/thresholds.py and the checks' data files, and every threshold is in it."""
+coach/rules/thresholds.py and the checks' data files, and every threshold is in it."""
 
 from __future__ import annotations
 
 import re
 from fractions import Fraction
 
-from coach import rubric
-from coach import thresholds as t
 from coach.checks.base import vocabulary
+from coach.rules import rubric
+from coach.rules import thresholds as t
 from tests.conftest import REPO
 
 DOC = (REPO / "docs" / "rubric.md").read_text(encoding="utf-8")

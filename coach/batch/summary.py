@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from coach.checks.rambling import filler_form
 from coach.models import Critique, InputError
-from coach.questions import asks_for_story
 from coach.render.verdict import ISSUES, Issue, issues
+from coach.rules.questions import asks_for_story
 from coach.wording import count_of, listing
 
 # Two answers tell the same story when at least this share of their three-word phrases

@@ -1,7 +1,7 @@
 """The offline checks, registered in one place.
 
 What a check is (`Check`, `Outcome`) is coach/checks/base.py. The registry's order is the order
-of the critique's findings; coach/offline.py iterates it without naming a check.
+of the critique's findings; coach/rules/offline.py iterates it without naming a check.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What an offline check is: the contract coach/offline.py assembles a critique from.
+"""What an offline check is: the contract coach/rules/offline.py assembles a critique from.
 
 A check is a small module with one job: `run(document)` takes the analysed answer and returns
 an `Outcome`: its findings, whether it fired, and what it owns of the critique (the rubric
@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from coach.models import Finding
-from coach.text import Document
+from coach.rules.text import Document
 from coach.yaml_text import parse_yaml
 
 

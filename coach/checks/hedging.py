@@ -10,7 +10,7 @@ import re
 from functools import cache
 
 from coach.checks.base import Check, Outcome, entries, limit, quoted_findings
-from coach.text import Document, Phrases, per_document
+from coach.rules.text import Document, Phrases, per_document
 
 ID = "hedging"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from coach.checks.base import Check, Outcome
 from coach.models import Finding
-from coach.text import Document, per_document
+from coach.rules.text import Document, per_document
 
 
 @per_document

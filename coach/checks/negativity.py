@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 
-from coach import thresholds as t
 from coach.checks.base import Check, Outcome, entries, limit, outcome_of
 from coach.models import Finding, NegativityCheck
-from coach.text import Document, Phrases, Sentence, per_document
+from coach.rules import thresholds as t
+from coach.rules.text import Document, Phrases, Sentence, per_document
 
 ID = "negativity"
 

@@ -4,11 +4,11 @@ The rambling check reads this verdict (drifting is rambling too: it rates concis
 
 from __future__ import annotations
 
-from coach import thresholds as t
-from coach import topics
 from coach.checks.base import Check, Outcome
 from coach.models import Finding
-from coach.text import Document, per_document
+from coach.rules import thresholds as t
+from coach.rules import topics
+from coach.rules.text import Document, per_document
 
 ID = "off-topic"
 

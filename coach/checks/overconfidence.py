@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 
 from coach.checks.base import Check, Outcome, entries, quoted_findings
-from coach.text import Document, Phrases, per_document
+from coach.rules.text import Document, Phrases, per_document
 
 ID = "overconfidence"
 

@@ -8,7 +8,7 @@ import re
 
 from coach.checks.base import outcome_of
 from coach.models import Span
-from coach.text import WORD_RE, Document, Sentence
+from coach.rules.text import WORD_RE, Document, Sentence
 
 # Where a clause ends: punctuation inside the sentence, or "but" turning it around.
 CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\bbut\b")
@@ -20,7 +20,7 @@ def cue_sentences(document: Document, section: str, name: str) -> list[Sentence]
 
 def has_cue(sentence: Sentence, section: str, name: str) -> bool:
     """A cue of the list in the sentence that no negation just before it turns around."""
-    from coach.kinds import cue
+    from coach.rules.kinds import cue
 
     return any(not _negated(sentence, match.start()) for match in cue(section, name).finditer(sentence.lower))
 
@@ -62,6 +62,6 @@ def kind_section(name: str) -> dict:
 
 
 def kinds_config() -> dict:
-    from coach.kinds import _config  # one read of coach/data/kinds.yaml, cached there
+    from coach.rules.kinds import _config  # one read of coach/data/kinds.yaml, cached there
 
     return _config()

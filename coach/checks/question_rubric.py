@@ -11,7 +11,7 @@ from coach.checks import question_types
 from coach.checks.base import Check, Outcome
 from coach.checks.relevance import dodge_span
 from coach.models import Finding
-from coach.text import Document, per_document
+from coach.rules.text import Document, per_document
 
 ID = question_types.ID
 
@@ -34,7 +34,7 @@ def _weakness_findings(document: Document) -> list[Finding]:
     """A weakness question wants a real weakness and what is being done about it: a disguised
     strength ("I'm a perfectionist") dodges it, and a weakness with no step taken is half an
     answer."""
-    from coach.kinds import cue
+    from coach.rules.kinds import cue
 
     boast = cue("weakness", "disguised_strengths").search(document.text)
     if boast:

@@ -17,7 +17,7 @@ from functools import cache
 
 from coach.checks import question_cues as cues
 from coach.models import Finding, Span
-from coach.text import WORD_RE, Document, Sentence
+from coach.rules.text import WORD_RE, Document, Sentence
 
 ID = "question-type"
 FAILURE = "failure"
@@ -30,7 +30,7 @@ def judged_type(question: str | None) -> str | None:
     """The rubric an answer is judged by: its question's type (the bank's own when the bank
     holds the question, else the one its phrasing says), with a story question that names a
     failure or a mistake judged as `failure`. None when no question or no known type."""
-    from coach.question_bank import kind_of_question
+    from coach.second_round.question_bank import kind_of_question
 
     kind = kind_of_question(question)
     return rubric_type(kind["type"], question) if kind else None
@@ -45,7 +45,7 @@ def rubric_type(question_type: str, question: str | None) -> str:
 
 @cache
 def _names_a_failure() -> re.Pattern[str]:
-    from coach.text import compile_phrases
+    from coach.rules.text import compile_phrases
 
     return compile_phrases([str(phrase) for phrase in cues.kind_section(FAILURE)["question_cues"]])
 
@@ -221,7 +221,7 @@ def _has_past(document: Document) -> bool:
 
 def _is_past_sentence(sentence: Sentence) -> bool:
     """"I" followed by a past verb ("I studied", "I then moved"): an earlier step of mine."""
-    from coach.text import is_past
+    from coach.rules.text import is_past
 
     words = sentence.words
     return any(word == "i" and any(is_past(w) for w in words[index + 1 : index + 3]) for index, word in enumerate(words))

@@ -1,6 +1,6 @@
 """Rambling: too long to say aloud, filler-heavy, repetitive, or built of endless sentences.
 
-Its vocabulary is data (coach/data/checks/rambling.yaml), its limits coach/thresholds.py. It rates
+Its vocabulary is data (coach/data/checks/rambling.yaml), its limits coach/rules/thresholds.py. It rates
 concision, and an answer that drifts off topic is rambling too: that finding is the off-topic
 check's (coach/checks/off_topic.py), whose verdict this one reads.
 """
@@ -12,11 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from coach import thresholds as t
 from coach.checks import off_topic
 from coach.checks.base import Check, Outcome, entries, outcome_of
 from coach.models import Finding, Metrics, RamblingCheck, Span
-from coach.text import Document, Phrases, per_document
+from coach.rules import thresholds as t
+from coach.rules.text import Document, Phrases, per_document
 
 ID = "rambling"
 

@@ -12,7 +12,7 @@ from functools import cache
 
 from coach.checks.base import Check, Outcome, entries
 from coach.models import Finding, Span
-from coach.text import Document, compile_phrases, per_document
+from coach.rules.text import Document, compile_phrases, per_document
 
 ID = "relevance"
 # The whole answer is "pass" ("I'll pass.", "Pass"): a sentence pattern, not a phrase.

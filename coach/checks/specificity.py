@@ -14,7 +14,7 @@ from functools import cache
 from coach.checks.base import Check, Outcome, entries, quoted_findings
 from coach.checks.hedging import reported_hedges
 from coach.models import Finding, SpecificityCheck
-from coach.text import Document, Phrases, lowered, per_document
+from coach.rules.text import Document, Phrases, lowered, per_document
 
 ID = "specificity"
 
@@ -115,7 +115,7 @@ def _by_first_letter(words: list[str]) -> str:
     )
 
 
-# Matched case-sensitively in the lowered text (coach.text.lowered), which keeps every offset
+# Matched case-sensitively in the lowered text (coach.rules.text.lowered), which keeps every offset
 # and finds just what IGNORECASE finds in the text; \d and \b are the same in both.
 _OPENINGS = re.compile(rf"[$€£¥₹]|\b(?:\d|(?:an?|i)\b|{_by_first_letter(_OPENING_WORDS)})")
 

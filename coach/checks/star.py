@@ -18,8 +18,8 @@ from coach.checks import negativity
 from coach.checks.base import Check, Outcome, entries, outcome_of
 from coach.checks.specificity import quantity_spans
 from coach.models import STAR_PARTS, Finding, Span, Star, StarPart
-from coach.questions import asks_for_story
-from coach.text import Document, is_past, per_document
+from coach.rules.questions import asks_for_story
+from coach.rules.text import Document, is_past, per_document
 
 _I = r"(?:i|i've|i'd)"
 # Matched loosely and checked in Python (`_is_action_verb`): a regex alternation of every

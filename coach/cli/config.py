@@ -55,14 +55,14 @@ def merged(params: dict, ctx: click.Context) -> Config:
 
 
 def check_settings(config: Config):
-    from coach.check_settings import CheckSettings
+    from coach.rules.check_settings import CheckSettings
 
     return CheckSettings.chosen(config["select"], config["ignore"], config["severity"])
 
 
 def limits_of(config: Config):
     from coach.config import LIMITS
-    from coach.thresholds import Limits
+    from coach.rules.thresholds import Limits
 
     return Limits(**{name.replace("-", "_"): config[name] for name in LIMITS})
 

@@ -17,8 +17,8 @@ from coach.cli.common import DEFAULT_JOBS, EXIT_FAILED, EXIT_OK, EXIT_USAGE, Not
 def questions(role, question_type, output_format) -> int:
     """Likely interview questions by role, with what each one listens for and what a strong
     answer shows (the role's own first, then general and second-round ones)."""
-    from coach import question_bank
     from coach.render import questions as render
+    from coach.second_round import question_bank
 
     if _unknown_type(question_type):
         return EXIT_USAGE
@@ -41,11 +41,11 @@ def practice(role, question_type, question, editor, offline) -> int:
     attempt in your practice history (COACH_DATA_DIR overrides where)."""
     import sqlite3
 
-    from coach import question_bank
-    from coach.history import History
     from coach.models import Answer
-    from coach.practice import RECENT_ATTEMPTS, choose_question
     from coach.render import text
+    from coach.second_round import question_bank
+    from coach.second_round.history import History
+    from coach.second_round.practice import RECENT_ATTEMPTS, choose_question
 
     if _unknown_type(question_type):
         return EXIT_USAGE
@@ -84,7 +84,7 @@ def _defaultgrader_for(offline: bool):
 
 def _unknown_type(question_type: str | None) -> bool:
     """True, after a one-line error, when --type names no type of the question bank."""
-    from coach import question_bank
+    from coach.second_round import question_bank
 
     known = question_bank.types()
     if question_type is None or question_type in known:
@@ -109,9 +109,9 @@ def progress(output_format, output) -> int:
     the weakest one to work on next."""
     import sqlite3
 
-    from coach.history import History
-    from coach.practice import progress as summarise
     from coach.render import practice as render
+    from coach.second_round.history import History
+    from coach.second_round.practice import progress as summarise
 
     try:
         with History() as history:
@@ -149,8 +149,8 @@ def compare(old, new, question, offline, output_format) -> int:
     """Two drafts of one answer side by side: score and each rating before and after, the
     findings fixed and the new ones."""
     from coach.inputs.readers import UnreadableInput, read_answer
-    from coach.practice import compare as set_side_by_side
     from coach.render import practice as render
+    from coach.second_round.practice import compare as set_side_by_side
 
     try:
         drafts = [read_answer(path, question=question) for path in (old, new)]

@@ -59,8 +59,9 @@ def cache_clear() -> int:
 @click.option("--show-mistakes", is_flag=True, help="List which answers each label got wrong.")
 def eval_command(labelled, output_format, show_mistakes) -> int:
     """Measure the offline engine on a labelled JSONL file (format: docs/eval.md)."""
-    from coach import evaluate, offline
+    from coach.eval import labelled as evaluate
     from coach.render import evaluation
+    from coach.rules import offline
 
     try:
         with click.open_file(labelled, encoding="utf-8") as handle:
@@ -83,7 +84,7 @@ def eval_command(labelled, output_format, show_mistakes) -> int:
 def list_checks(select, ignore, config_file, no_config) -> int:
     """The checks coach runs: on or off and at what severity here (configuration, --select,
     --ignore), and what each looks for (`coach explain ID` for one in full)."""
-    from coach.check_docs import answer_check_ids, docs
+    from coach.rules.check_docs import answer_check_ids, docs
 
     try:
         config = merged({"select": select, "ignore": ignore, "config_file": config_file, "no_config": no_config},
@@ -107,7 +108,7 @@ def list_checks(select, ignore, config_file, no_config) -> int:
 @click.argument("check_id", metavar="CHECK")
 def explain(check_id) -> int:
     """What a check does, why it matters to an interviewer, an example it flags, and the fix."""
-    from coach.check_docs import docs
+    from coach.rules.check_docs import docs
 
     known = docs()
     doc = known.get(check_id.lower())

@@ -129,7 +129,7 @@ def read_answer(source: str, question: str | None = None, role: str | None = Non
 
 def kind_of(value: str | None, source: str) -> str:
     """The text's kind as given (--kind, front matter, a column), or a one-line refusal."""
-    from coach.kinds import KINDS
+    from coach.rules.kinds import KINDS
 
     if value is None or not value.strip():
         return "answer"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from coach.learned.model import Scored, sentence_model
 from coach.models import STAR_PARTS
-from coach.text import Document, per_document
+from coach.rules.text import Document, per_document
 
 # A sentence's second (third…) part must be more likely than not, not merely above threshold.
 SECOND_PART = 0.5

@@ -13,9 +13,9 @@ import re
 from functools import cache
 from importlib import resources
 
-from coach.text import Document, Sentence, is_past
+from coach.rules.text import Document, Sentence, is_past
 
-# Morphology, not phrases: coach.text.is_past makes "I rewrote" an own past action.
+# Morphology, not phrases: coach.rules.text.is_past makes "I rewrote" an own past action.
 _MODALS = frozenset("would will could should might may must shall going gonna plan planned hope hoped intend intended want wanted".split())
 _NEGATIONS = frozenset("not never no nothing nobody none neither nor n't cannot".split())
 _FIRST_SINGULAR = frozenset("i me my myself mine i'm i've i'd i'll".split())
@@ -66,7 +66,7 @@ def clusters() -> dict[str, str]:
 
 
 def question_kind(question: str | None) -> str:
-    from coach.questions import asks_for_story
+    from coach.rules.questions import asks_for_story
 
     if not question or not question.strip():
         return "none"

@@ -15,7 +15,7 @@ from importlib import resources
 from itertools import repeat
 
 from coach.learned.features import DODGE_KINDS, document_features
-from coach.text import Document
+from coach.rules.text import Document
 
 MODEL_FILE = "sentence_model.json"
 

@@ -17,7 +17,7 @@ from importlib import resources
 from itertools import repeat
 
 from coach.learned.model import sigmoid
-from coach.text import Document, is_past
+from coach.rules.text import Document, is_past
 
 MODEL_FILE = "injection_model.json"
 _SPACES = re.compile(r"\s+")

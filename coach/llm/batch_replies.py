@@ -21,11 +21,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from coach import offline
 from coach.batch import cache as cache_module
-from coach.check_settings import CheckSettings
 from coach.models import Answer, Critique, Usage
-from coach.thresholds import DEFAULT_LIMITS, Limits
+from coach.rules import offline
+from coach.rules.check_settings import CheckSettings
+from coach.rules.thresholds import DEFAULT_LIMITS, Limits
 from coach.wording import clip
 
 # Fallbacks noted one by one on stderr; past this, one closing note counts the rest (an

@@ -4,7 +4,7 @@
 2. The model replies with a `Review` (ratings, STAR judgements with quotes, advice, rewrite).
 3. Every quote is checked against the answer; unverifiable ones are dropped and recorded,
    a STAR part claimed with no surviving quote is marked unverified and its rating capped.
-4. The score comes from `coach.rubric.score` over the ratings, as offline: never from the model.
+4. The score comes from `coach.rules.rubric.score` over the ratings, as offline: never from the model.
 
 A thank-you email or a list of questions to ask goes the same way with its own prompt, reply
 model and assembly (coach/llm/kind_critic.py), sharing the asking, the re-ask and the fallbacks
@@ -22,7 +22,6 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from coach import offline, rubric
 from coach.llm.client import ChatClient
 from coach.llm.completions import chat_body, review_from_completion
 from coach.llm.endpoint import Endpoint
@@ -46,7 +45,8 @@ from coach.llm.schema import Review, reply_shape
 from coach.llm.usage_meter import UsageMeter
 from coach.llm.verify import AnswerIndex
 from coach.models import STAR_PARTS, Answer, Critique, Finding, Star, StarPart, Usage
-from coach.thresholds import DEFAULT_LIMITS, Limits
+from coach.rules import offline, rubric
+from coach.rules.thresholds import DEFAULT_LIMITS, Limits
 
 ENGINE = "llm"
 # A STAR part the model calls present but cannot quote is rated at most this.

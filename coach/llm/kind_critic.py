@@ -1,8 +1,8 @@
-"""The LLM engine for a thank-you email or a list of questions to ask (coach/kinds.py).
+"""The LLM engine for a thank-you email or a list of questions to ask (coach/rules/kinds.py).
 
 The steps of an answer's critique (coach/llm/critic.py), with the kind's own prompt and reply:
 
-1. The offline critique (`coach.kinds.critique`) comes first. What it measures stays code's and
+1. The offline critique (`coach.rules.kinds.critique`) comes first. What it measures stays code's and
    is kept: the length, the count of questions, the lateness (`--interview-date`) and the
    problems it finds (pleading, a complaint, pay asked first, no questions); the model gets
    them as facts. Its cue verdicts (`kinds.JUDGEMENTS`: "No thanks for the interviewer's time")
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from coach import kinds
 from coach.llm.critic import ENGINE, Prepared
 from coach.llm.guard import is_template
 from coach.llm.judging import checking, concerns_of, dropped_findings, ensure_usable, judge_part, prose_of, unverified_finding
@@ -32,6 +31,7 @@ from coach.llm.prompting import KindFacts, Prompts
 from coach.llm.redact import Redactor
 from coach.llm.schema import KIND_REVIEWS
 from coach.models import Answer, Critique, Finding, Span, Usage
+from coach.rules import kinds
 
 # What the text is called in messages.
 _TEXT = {"thank-you": "the email", "questions": "the questions"}
@@ -145,7 +145,7 @@ def _verdicts(kind: str, name: str, present: bool, verified: bool, spans: list[S
 def _injection(answer: Answer) -> list[Finding]:
     """The answers' injection check (the learned steering detector) on the text."""
     from coach.checks.injection import run
-    from coach.text import Document
+    from coach.rules.text import Document
 
     what = {"thank-you": "The email", "questions": "The list"}[answer.kind]
     return [

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach.models import Critique
-from coach.roles import GENERAL_ROLE
+from coach.second_round.roles import GENERAL_ROLE
 from coach.yaml_text import parse_yaml
 
 # Every prompts directory holds these; a custom one without them is a one-line error at start-up.
 REQUIRED_FILES = ("system.j2", "user.j2", "repair.j2", "roles.yaml")
-# The system and user prompt of each other kind of text (coach/kinds.py). A custom directory may
+# The system and user prompt of each other kind of text (coach/rules/kinds.py). A custom directory may
 # lack them: texts of that kind then fall back to the offline engine, saying why.
 KIND_FILES = {
     "thank-you": ("thank-you-system.j2", "thank-you.j2"),
@@ -176,8 +176,8 @@ class Prompts:
         self.digest = prompts_digest(self.directory)
 
     def role(self, given: str | None) -> dict:
-        """The roles.yaml entry for a free-text role (coach.roles.match); general when unknown."""
-        from coach.roles import match
+        """The roles.yaml entry for a free-text role (coach.second_round.roles.match); general when unknown."""
+        from coach.second_round.roles import match
 
         return self.roles[match(given, self.roles)[0]]
 
@@ -266,7 +266,7 @@ def _question_kind(question: str | None) -> dict | None:
     """The question's type, what a strong answer to it does (coach/data/questions.yaml) and, for
     the types with a rubric of their own, what to credit and flag (coach/data/kinds.yaml)."""
     from coach.checks.question_types import rubric_text
-    from coach.question_bank import kind_of_question
+    from coach.second_round.question_bank import kind_of_question
 
     kind = kind_of_question(question)
     return kind and {**kind, "rubric": rubric_text(kind["type"], question)}

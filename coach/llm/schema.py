@@ -3,7 +3,7 @@
 Every field is required and no extra keys are allowed, so the same model works as an
 OpenAI strict `json_schema` response format and as a schema we describe in the prompt
 for servers that only know JSON-object mode. The model rates and quotes; it never
-writes the score (coach.rubric.score does, from these ratings).
+writes the score (coach.rules.rubric.score does, from these ratings).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class Review(_Strict):
         return {name: getattr(self, name).rating for name in names}
 
 
-# --- the other kinds of text (coach/kinds.py): a thank-you email, the questions to ask ----------
+# --- the other kinds of text (coach/rules/kinds.py): a thank-you email, the questions to ask ----------
 
 
 class CriterionEvidence(_Strict):
@@ -79,7 +79,7 @@ class _KindReview(_Strict):
     optional rewrite (the same fields as an answer's Review)."""
 
     # The criteria the model judges; the kind's others (its length, its count of questions)
-    # are measured by code (coach.kinds.MEASURED).
+    # are measured by code (coach.rules.kinds.MEASURED).
     JUDGED: ClassVar[tuple[str, ...]] = ()
 
     def judged(self) -> list[tuple[str, CriterionEvidence]]:

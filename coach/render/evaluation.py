@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from coach import evaluate
+from coach.eval import labelled as evaluate
 
 
 @dataclass

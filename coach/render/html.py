@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
-from coach.highlights import highlights, segments
 from coach.models import Critique, InputError, Result
+from coach.render.highlights import highlights, segments
 from coach.render.verdict import band, labels, verdict
 
 TEMPLATE = "report.html.j2"

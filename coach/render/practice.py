@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from coach.practice import Comparison, Progress
+from coach.second_round.practice import Comparison, Progress
 from coach.wording import count_of
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from coach.question_bank import Selection
+from coach.second_round.question_bank import Selection
 from coach.wording import count_of
 
 

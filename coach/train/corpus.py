@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach.learned.features import document_features
-from coach.text import Document
+from coach.rules.text import Document
 
 PACKAGE = Path(__file__).resolve().parents[1]  # coach/
 REPO = PACKAGE.parent

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach.learned.model import sigmoid
-from coach.text import Document
+from coach.rules.text import Document
 from coach.train.corpus import REPO, SEED, Vocabulary, load_corpus
 from coach.train.scoring import f1_score, precise_threshold
 

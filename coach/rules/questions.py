@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from coach.text import is_past
+from coach.rules.text import is_past
 
 # "Tell me about a time…", "Describe a situation…", "Give an example…": the question asks
 # for a past episode, so the answer should be a STAR story. An indefinite article after "tell me

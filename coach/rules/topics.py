@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from coach.checks.base import entries
-from coach.text import Sentence
+from coach.rules.text import Sentence
 
 # The off-topic check owns the vocabulary: its data file is named by the check's id.
 CHECK_ID = "off-topic"

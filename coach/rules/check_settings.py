@@ -22,7 +22,7 @@ class CheckSettings:
     @classmethod
     def chosen(cls, select: list[str] | None, ignore: list[str], severities: Mapping[str, str]) -> CheckSettings:
         """From a selection: only `select` (when given), minus `ignore`."""
-        from coach.check_docs import answer_check_ids
+        from coach.rules.check_docs import answer_check_ids
 
         known = answer_check_ids()
         kept = set(select) if select is not None else set(known)
@@ -44,8 +44,8 @@ class CheckSettings:
     def apply(self, critique: Critique) -> Critique:
         if self.default or critique.kind != "answer":
             return critique
-        from coach import rubric
-        from coach.check_docs import criteria_rated
+        from coach.rules import rubric
+        from coach.rules.check_docs import criteria_rated
 
         left_out = frozenset(c for check in self.ignored for c in criteria_rated()[check])
         findings = [

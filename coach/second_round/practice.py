@@ -1,7 +1,7 @@
 """Practice, progress and drafts compared: pure functions over questions, attempts, critiques.
 
 `coach practice` asks a question from the bank, grades the answer, and records the attempt
-(coach/history.py); `coach progress` reads the attempts back; `coach compare` sets two drafts
+(coach/second_round/history.py); `coach progress` reads the attempts back; `coach compare` sets two drafts
 of one answer side by side.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coach.models import Critique, Finding
-from coach.question_bank import Question
+from coach.second_round.question_bank import Question
 
 # A question asked in this many of the latest attempts is not asked again yet.
 RECENT_ATTEMPTS = 10

@@ -7,11 +7,11 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from coach import rubric
 from coach.checks import registry
 from coach.models import Answer, Checks, Critique, Metrics, Star
-from coach.text import Document
-from coach.thresholds import DEFAULT_LIMITS, Limits
+from coach.rules import rubric
+from coach.rules.text import Document
+from coach.rules.thresholds import DEFAULT_LIMITS, Limits
 
 ENGINE = "offline"
 
@@ -35,7 +35,7 @@ def warm() -> None:
 def critique(answer: Answer, limits: Limits = DEFAULT_LIMITS) -> Critique:
     """`limits`: the user's speaking pace and length limits (the configuration's [limits])."""
     if answer.kind != "answer":
-        from coach import kinds
+        from coach.rules import kinds
 
         return kinds.critique(answer)
     document = Document(answer.text, answer.question, limits)
@@ -65,25 +65,23 @@ def critique(answer: Answer, limits: Limits = DEFAULT_LIMITS) -> Critique:
     return critique.model_copy(update={"score": rubric.score_of(critique, leave_out=unrated)})
 
 
-# The modules whose code decides an offline critique (the checks and the learned models besides).
-_RULE_MODULES = (
-    "offline", "rubric", "thresholds", "text", "topics", "questions", "question_bank", "models", "kinds",
-    "check_docs", "wording", "yaml_text",
-)
+# The modules besides coach/rules, the checks and the learned models whose code decides an
+# offline critique.
+_RULE_MODULES = ("models.py", "wording.py", "yaml_text.py", "second_round/question_bank.py")
 
 
 @cache
 def rules_digest() -> str:
     """sha256 of the offline rules' source and data, so cached critiques expire when a rule, a
     word list, a threshold or a model changes."""
-    return digest_of(rule_files(Path(__file__).parent))
+    return digest_of(rule_files(Path(__file__).parent.parent))
 
 
 def rule_files(package: Path) -> list[Path]:
     """Every file an offline critique is decided by: the rule modules, the checks, the learned
     models' code, every data file (word lists, kinds, questions, weights, clusters) and VADER's
     lexicon, which the negativity check reads."""
-    files = [package / f"{name}.py" for name in _RULE_MODULES]
+    files = sorted((package / "rules").glob("*.py")) + [package / name for name in _RULE_MODULES]
     files += sorted((package / "checks").glob("*.py")) + sorted((package / "learned").glob("*.py"))
     files += sorted(path for path in (package / "data").rglob("*") if path.suffix in (".json", ".tsv", ".yaml"))
     from importlib import resources

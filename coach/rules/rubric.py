@@ -83,8 +83,8 @@ def score_of(critique, ratings: dict[str, int] | None = None, leave_out: frozens
     call for: no answer (a `problem` of a check whose `caps` is no-answer in coach/data/checks.yaml:
     too short, a dodge, what the question's kind asks for), negativity, an attempt to steer the
     grader (a finding of a check that `caps` injection)."""
-    from coach.check_docs import capping
-    from coach.questions import asks_for_story
+    from coach.rules.check_docs import capping
+    from coach.rules.questions import asks_for_story
 
     ratings = critique.ratings if ratings is None else ratings
     findings = critique.findings

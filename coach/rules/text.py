@@ -14,7 +14,7 @@ from functools import wraps
 from typing import NamedTuple
 
 from coach.models import Span
-from coach.thresholds import DEFAULT_LIMITS, Limits
+from coach.rules.thresholds import DEFAULT_LIMITS, Limits
 
 WORD_RE = re.compile(r"[A-Za-z0-9À-ÿ]+(?:['’][A-Za-z]+)*(?:[.,][0-9]+)*%?")
 # A sentence ends at . ! ? (or an ellipsis) followed by space, or at a line break.
@@ -116,7 +116,7 @@ class Document:
     def __init__(self, text: str, question: str | None = None, limits: Limits = DEFAULT_LIMITS):
         self.text = text
         self.question = question
-        self.limits = limits  # the user's speaking pace and length limits (coach/thresholds.py)
+        self.limits = limits  # the user's speaking pace and length limits (coach/rules/thresholds.py)
         # tuple.__new__ directly: Token(...) runs the named tuple's Python-level __new__.
         self.tokens = [_new_tuple(Token, (*m.span(), m.group())) for m in WORD_RE.finditer(text)]
         self.sentences = _split_sentences(text, self.tokens)

@@ -14,9 +14,9 @@ import re
 from functools import cache
 from importlib import resources
 
-from coach import rubric
 from coach.models import Answer, Critique, Finding, Metrics, Span
-from coach.text import Document, compile_phrases
+from coach.rules import rubric
+from coach.rules.text import Document, compile_phrases
 from coach.wording import count_of
 from coach.yaml_text import parse_yaml
 

@@ -1,7 +1,7 @@
 """The question bank (coach/data/questions.yaml): what a second round is likely to ask, by role.
 
 Banks: `general` (any role), `second round`, and one per role of prompts/roles.yaml. A role is
-matched as the LLM engine matches it (coach.roles); an unknown role gets the general banks,
+matched as the LLM engine matches it (coach.second_round.roles); an unknown role gets the general banks,
 and `Selection.matched` says so.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from coach.roles import GENERAL_ROLE
+from coach.second_round.roles import GENERAL_ROLE
 from coach.yaml_text import parse_yaml
 
 BANK_FILE = "questions.yaml"
@@ -66,7 +66,7 @@ def types() -> dict[str, dict]:
 
 def select(role: str | None = None, question_type: str | None = None) -> Selection:
     """The role's own questions first, then the general and second-round ones; of one type if asked."""
-    from coach.roles import match
+    from coach.second_round.roles import match
 
     key, matched = match(role, _roles())
     banks = bank()[1]
@@ -78,8 +78,8 @@ def select(role: str | None = None, question_type: str | None = None) -> Selecti
 def kind_of_question(question: str | None) -> dict | None:
     """What the question asks for: its type's label and what a strong answer does. A question
     the bank holds gets its own type; any other gets the type its phrasing says
-    (coach.questions.question_type); when none fits, nothing is claimed."""
-    from coach.questions import question_type
+    (coach.rules.questions.question_type); when none fits, nothing is claimed."""
+    from coach.rules.questions import question_type
 
     if not question or not question.strip():
         return None

@@ -1,0 +1,1 @@
+"""Measuring the offline engine: `coach eval` against labelled answers (`labelled`)."""
