@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from coach.models import Finding
-from coach.rules.text import Document
+from coach.rules.text import Document, per_document
 from coach.yaml_text import parse_yaml
 
 
@@ -79,6 +79,19 @@ def entries(check_id: str, name: str) -> list[str]:
 def limit(check_id: str, name: str) -> Any:
     """One limit of a check's data file (its `limits` section)."""
     return vocabulary(check_id)["limits"][name]
+
+
+def phrase_check_run(check_id: str, severity: str, spans_of, message: str, suggestion: str):
+    """The run of a phrase check: one finding quoting each stretch `spans_of(document)` finds
+    (message with "{quote}"), with one fix; flagged when there is any. Written once, declared
+    by each phrase check (hedging, overconfidence)."""
+
+    @per_document
+    def run(document: Document) -> Outcome:
+        findings = quoted_findings(document, check_id, severity, spans_of(document), message, suggestion)
+        return Outcome(findings=findings, flagged=bool(findings))
+
+    return run
 
 
 def quoted_findings(document: Document, check_id: str, severity: str, spans, message: str, suggestion: str) -> list[Finding]:

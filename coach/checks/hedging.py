@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from coach.checks.base import Check, Outcome, entries, limit, quoted_findings
+from coach.checks.base import Check, entries, limit, phrase_check_run
 from coach.rules.text import Document, Phrases, per_document
 
 ID = "hedging"
@@ -41,11 +41,8 @@ def _names_a_type(text: str, match: re.Match[str]) -> bool:
     return bool(before) and before[-1] in _noun_determiners()
 
 
-@per_document
-def run(document: Document) -> Outcome:
-    findings = quoted_findings(document, ID, "info", reported_hedges(document), '"{quote}" sounds unsure.',
-                               "State it plainly; if you are unsure of a fact, give the part you know.")
-    return Outcome(findings=findings, flagged=bool(findings))
+run = phrase_check_run(ID, "info", reported_hedges, '"{quote}" sounds unsure.',
+                       "State it plainly; if you are unsure of a fact, give the part you know.")
 
 
 CHECK = Check(

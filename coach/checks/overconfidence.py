@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from coach.checks.base import Check, Outcome, entries, quoted_findings
-from coach.rules.text import Document, Phrases, per_document
+from coach.checks.base import Check, entries, phrase_check_run
+from coach.rules.text import Document, Phrases
 
 ID = "overconfidence"
 
@@ -16,12 +16,12 @@ def _claims() -> Phrases:
     return Phrases(entries(ID, "claims"))
 
 
-@per_document
-def run(document: Document) -> Outcome:
-    claims = [m.span() for m in _claims().finditer(document.straight, document.straight_lower)]
-    findings = quoted_findings(document, ID, "warning", claims, '"{quote}" sounds arrogant rather than confident.',
-                               "Show confidence with evidence (what you did and achieved), not claims.")
-    return Outcome(findings=findings, flagged=bool(findings))
+def claims(document: Document) -> list[tuple[int, int]]:
+    return [m.span() for m in _claims().finditer(document.straight, document.straight_lower)]
+
+
+run = phrase_check_run(ID, "warning", claims, '"{quote}" sounds arrogant rather than confident.',
+                       "Show confidence with evidence (what you did and achieved), not claims.")
 
 
 CHECK = Check(
