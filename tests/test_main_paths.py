@@ -29,6 +29,12 @@ def test_an_answer_that_drifts_into_private_life_is_off_topic_rambling():
     assert "off-topic" not in offline.critique(Answer(text=plain, question=STORY)).checks.rambling.reasons
 
 
+def test_a_few_words_about_private_life_are_too_short_to_ramble():
+    critique = offline.critique(Answer(text="My dogs and my garden, mostly.", question="What motivates you?"))
+    assert not critique.checks.rambling.flagged
+    assert any(f.check == "relevance" and f.severity == "problem" for f in critique.findings)  # too short instead
+
+
 def test_an_answer_in_labelled_star_form_is_read_by_its_labels():
     text = ("S: Last spring our warehouse lost its night shift lead.\nT: I had to keep orders moving for two weeks.\n"
             "A: I split the shift into two crews and ran the handover myself.\nR: Every order shipped on time and "

@@ -162,8 +162,9 @@ def _judge(outcome, document, fillers, long_sentences, repeats) -> None:
                 suggestion="Pause silently instead of filling the gap; it sounds more confident.",
             )
         )
-    if outcome_of(off_topic, document).flagged:
+    if outcome_of(off_topic, document).flagged and document.word_count >= document.limits.min_answer_words:
         # Drifting off topic is rambling too (concision 2); the finding is the off-topic check's.
+        # An answer too short to be one (the relevance check's problem) has no room to ramble.
         outcome.reasons.append("off-topic")
     if repeats:
         phrase, count = max(repeats.items(), key=lambda item: item[1])
