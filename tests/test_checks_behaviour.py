@@ -281,6 +281,14 @@ def test_an_answer_just_under_the_spoken_limit_is_not_rambling():
         ("I know what you mean about the build.", 0),
         ("The well was dry.", 0),
         ("I kind of led the team.", 0),  # a hedge, not a filler: the hedging check owns it
+        # Spoken, without commas: after a preposition or an article, or before an -ing verb.
+        ("so we sat down with like fresh eyes and sorted it", 1),
+        ("she was in like the back office all week", 1),
+        ("and like phoning every supplier on the list", 1),
+        ("we looked at tools like Trello and Jira", 0),  # "such as"
+        ("it felt like starting from scratch", 0),  # a comparison
+        ("I like cooking for the whole team", 0),  # the verb
+        ("I would do it for like that", 0),  # its object follows
     ],
 )
 def test_filler_words_are_counted_with_like_only_as_filler(sentence, fillers):

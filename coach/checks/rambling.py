@@ -116,11 +116,28 @@ def _filler_spans(document: Document) -> list[tuple[int, int]]:
 
 
 def _is_filler_like(text: str, match: re.Match[str]) -> bool:
+    """"like" that interrupts rather than compares or means enjoy (data: rambling.yaml's like_*):
+    set off by a comma; between a joining word and what it interrupts; or, in speech without
+    commas, after a preposition or article, or before an -ing verb no "like"-taker precedes."""
     before = text[max(0, match.start() - 12) : match.start()]
-    after = text[match.end() : match.end() + 12]
+    after = text[match.end() : match.end() + 16]
     if before.rstrip().endswith(",") or after.lstrip().startswith(","):
         return True
-    return bool(_before_filler_like().search(before) and _after_filler_like().match(after))
+    if _before_filler_like().search(before) and _after_filler_like().match(after):
+        return True
+    previous = (re.findall(r"[\w']+", before.lower()) or [""])[-1]
+    following = (re.findall(r"[\w']+", after.lower()) or [""])[0]
+    if not following or following in _like_words("like_objects"):
+        return False
+    if previous in _like_words("like_after_function_word"):
+        return True
+    is_gerund = len(following) > 4 and following.endswith("ing")
+    return is_gerund and previous not in _like_words("like_takers")
+
+
+@cache
+def _like_words(name: str) -> frozenset[str]:
+    return frozenset(entries(ID, name))
 
 
 def _lead(text: str, start: int, end: int) -> int:
