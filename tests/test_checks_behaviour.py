@@ -790,3 +790,14 @@ def test_a_weakness_answer_with_no_step_taken_is_told_so_without_a_cap(monkeypat
     (step,) = [f for f in outcome.findings if f.message.startswith("No step")]
     assert step.severity == "warning"
     assert not question_rubric.run(Document(text, "Tell me about a time you missed a deadline.")).findings
+
+
+def test_a_cap_bounds_the_score_and_keeps_the_order_below_it():
+    from coach.rules import rubric
+
+    strong = {name: 5 for name in rubric.CRITERIA}
+    thin = {name: 2 for name in rubric.CRITERIA}
+    for flag, cap in (("dodged", rubric.CAP_NO_ANSWER), ("negative", rubric.CAP_NEGATIVE), ("injected", rubric.CAP_INJECTION)):
+        better, worse = (rubric.score(r, words=60, **{flag: True}) for r in (strong, thin))
+        assert better <= cap and worse < better, flag
+    assert rubric.score(strong, dodged=True, injected=True) <= rubric.CAP_INJECTION  # the lowest cap wins

@@ -65,12 +65,10 @@ def score(ratings: dict[str, int], findings: list[Finding], weights: dict[str, i
     """A kind's score, in both engines: the weighted mean of its ratings, capped by any
     `problem` finding (and, as for answers, by text that tries to steer the grader: the LLM
     engine's injection check)."""
-    value = rubric.weighted(ratings, weights)
-    if any(f.severity == "problem" for f in findings):
-        value = min(value, CAP_WITH_PROBLEM)
+    caps = [CAP_WITH_PROBLEM] if any(f.severity == "problem" for f in findings) else []
     if any(f.check == "injection" for f in findings):
-        value = min(value, rubric.CAP_INJECTION)
-    return value
+        caps.append(rubric.CAP_INJECTION)
+    return rubric.capped(rubric.weighted(ratings, weights), caps)
 
 
 def _critique(answer: Answer, document: Document, ratings: dict[str, int], findings: list[Finding],
