@@ -33,11 +33,12 @@ MIN_ANSWER_WORDS = 25
 NEGATIVE_VALENCE = -1.5
 
 # Negativity: a sentence the learned blame model (coach/learned) is at least this sure of makes
-# the answer negative, besides what the rules find. Chosen on our corpus with each register
-# left out of training, over the registers not enriched for blame, for F0.5 (a false "speaks
-# badly of others" accuses the candidate): rules alone F1 0.38 there; with the model at 0.95,
-# 0.63 (F0.5 is flat from 0.85 to 0.97; the most precise end was taken).
-CONFIDENT_BLAME = 0.95
+# the answer negative, besides what the rules find. Chosen by `python bench/blame_threshold.py`:
+# on our corpus with each register left out of training, over the registers not enriched for
+# blame, for F0.5 (a false "speaks badly of others" accuses the candidate). Rules alone: F0.5
+# 0.39; with the model at 0.6, 0.66 (the best); 0.7, 0.65; 0.95, 0.49. The flat top's more
+# precise end was taken. Re-run it after retraining: the model's C moves its probabilities.
+CONFIDENT_BLAME = 0.7
 
 
 @dataclass(frozen=True)
