@@ -110,37 +110,48 @@ class SteeringModel:
         self.bias: float = payload["bias"]
         self.threshold: float = payload["threshold"]
         self.weights: dict[str, float] = payload["weights"]
-        self._token_grams: dict[str, dict[str, float]] = {}
+        self._token_grams: dict[str, tuple[dict[str, float], float]] = {}
 
     def probability(self, features: set[str]) -> float:
         return sigmoid(self.bias + sum(map(self.weights.get, features, repeat(0.0))))
 
-    def sentence_probability(self, text: str, words: list[str]) -> float:
+    def sentence_probability(self, text: str, words: list[str], at_least: float = 0.0) -> float:
         """probability(segment_features(text, words)), with each token's character grams and
         their weights looked up once per token, not once per sentence: grams are most of a
         sentence's features, and the same few hundred tokens make most sentences. The grams
-        are merged by name, so a gram two tokens share still weighs once."""
-        flat = _flat(text)
-        grams: dict[str, float] = {}
-        for token in _TOKEN.findall(flat):
-            grams.update(self._grams_of(token))
-        others = _word_features(text, flat, words)
-        return sigmoid(self.bias + sum(grams.values()) + sum(map(self.weights.get, others, repeat(0.0))))
+        are merged by name, so a gram two tokens share still weighs once.
 
-    def _grams_of(self, token: str) -> dict[str, float]:
-        grams = self._token_grams.get(token)
-        if grams is None:
+        With `at_least`, a sentence that cannot reach it returns 0.0 before its grams are
+        merged: the sum of each token's positive gram weights bounds what its grams can add,
+        and nearly every sentence of an answer falls short of that bound."""
+        flat = _flat(text)
+        tokens = _TOKEN.findall(flat)
+        others = sum(map(self.weights.get, _word_features(text, flat, words), repeat(0.0)))
+        if at_least > 0.0:
+            bound = self.bias + others + sum(self._grams_of(token)[1] for token in tokens)
+            if sigmoid(bound) < at_least:
+                return 0.0
+        grams: dict[str, float] = {}
+        for token in tokens:
+            grams.update(self._grams_of(token)[0])
+        return sigmoid(self.bias + sum(grams.values()) + others)
+
+    def _grams_of(self, token: str) -> tuple[dict[str, float], float]:
+        """The token's weighed grams, and the sum of their positive weights."""
+        known = self._token_grams.get(token)
+        if known is None:
             if len(self._token_grams) >= _TOKENS_KEPT:
                 self._token_grams.clear()
             weights = self.weights
-            grams = self._token_grams[token] = {g: weights[g] for g in _char_grams(token) if g in weights}
-        return grams
+            grams = {g: weights[g] for g in _char_grams(token) if g in weights}
+            known = self._token_grams[token] = (grams, sum(w for w in grams.values() if w > 0))
+        return known
 
     def steering_spans(self, document: Document) -> list[tuple[int, int, float]]:
         """The sentences that try to steer the grader, with their probability."""
         found = []
         for sentence in document.sentences:
-            p = self.sentence_probability(sentence.text, sentence.words)
+            p = self.sentence_probability(sentence.text, sentence.words, at_least=self.threshold)
             if p >= self.threshold:
                 found.append((sentence.start, sentence.end, p))
         return found
