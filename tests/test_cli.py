@@ -353,6 +353,12 @@ def test_eval_json_matches_the_engine(run_coach, tmp_path):
     # Two textbook STAR answers against an insult and a filler-only answer: a fair critic
     # ranks every good one above every bad one.
     assert auc["auc"] == 1.0
+    # The baseline beside it: word count alone, over the same good and bad answers.
+    words = {row["id"]: len(row["answer"].split()) for row in _EVAL_ROWS}
+    good = [words[r["id"]] for r in _EVAL_ROWS if r["source_label"] == "good"]
+    bad = [words[r["id"]] for r in _EVAL_ROWS if r["source_label"] == "bad"]
+    wins = sum(1.0 if g > b else 0.5 if g == b else 0.0 for g in good for b in bad)
+    assert auc["word_count_auc"] == pytest.approx(wins / (len(good) * len(bad)))
 
 
 def test_eval_without_good_and_bad_reports_no_auc(run_coach, tmp_path):

@@ -88,8 +88,17 @@ def label_scores(rows: list[LabelledAnswer], critiques: list[Critique]) -> list[
 
 def score_auc(rows: list[LabelledAnswer], critiques: list[Critique]) -> tuple[float | None, int, int]:
     """ROC AUC of the score for source_label good vs bad: P(good scores above bad)."""
-    good = [c.score for row, c in zip(rows, critiques) if row.source_label == "good"]
-    bad = [c.score for row, c in zip(rows, critiques) if row.source_label == "bad"]
+    return auc_of(rows, [c.score for c in critiques])
+
+
+def word_count_auc(rows: list[LabelledAnswer], critiques: list[Critique]) -> float | None:
+    """The same AUC for the answers' word counts alone: the baseline the score must beat."""
+    return auc_of(rows, [c.metrics.words for c in critiques])[0]
+
+
+def auc_of(rows: list[LabelledAnswer], values: list[float]) -> tuple[float | None, int, int]:
+    good = [v for row, v in zip(rows, values) if row.source_label == "good"]
+    bad = [v for row, v in zip(rows, values) if row.source_label == "bad"]
     if not good or not bad:
         return None, len(good), len(bad)
     wins = sum(1.0 if g > b else 0.5 if g == b else 0.0 for g in good for b in bad)
