@@ -1,5 +1,5 @@
-"""Question-type: what the question's kind asks for, judged once the answer does not dodge it
-(the relevance check's `dodge_span`: a dodge has already said all there is to say).
+"""Question-type: what the question's kind asks for. When the answer dodges it (the relevance
+check's `dodge_span`), only this check's own problems stand: a dodge has said the rest.
 
 A weakness here; why leaving, a failure, tell me about yourself in coach/checks/question_types.py.
 Cues and limits are data (coach/data/kinds.yaml, a section per kind).
@@ -18,7 +18,11 @@ ID = question_types.ID
 
 @per_document
 def run(document: Document) -> Outcome:
-    findings = [] if dodge_span(document) is not None else _type_findings(document)
+    findings = _type_findings(document)
+    # A dodge has said all there is to say, unless the question's kind has a verdict of its own
+    # on it (a fake weakness, a failure put on others): the more specific problem stands.
+    if dodge_span(document) is not None and not any(f.severity == "problem" for f in findings):
+        findings = []
     # Credits (info: what the answer does right, quoted) are not something to flag.
     return Outcome(findings=findings, flagged=any(f.severity != "info" for f in findings))
 

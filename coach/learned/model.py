@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from itertools import repeat
 
-from coach.learned.features import DODGE_KINDS, document_features
+from coach.learned.features import EVIDENCE_PARTS, document_features, dodge_features
 from coach.rules.text import Document
 
 MODEL_FILE = "sentence_model.json"
@@ -38,7 +38,6 @@ class SentenceModel:
         self.weights: dict[str, list[float]] = payload["weights"]
         dodge = payload.get("dodge", {"bias": -35.0, "threshold": 1.0, "weights": {}})
         self.dodge_bias, self.dodge_threshold, self.dodge_weights = dodge["bias"], dodge["threshold"], dodge["weights"]
-        self._dodge_split: tuple[dict[str, float], dict[str, float]] | None = None
         # describe() of each weighed feature, asked again for every sentence's reasons.
         self._descriptions: dict[str, str | None] = {}
 
@@ -56,29 +55,10 @@ class SentenceModel:
 
     def dodge_probability(self, scored: list[Scored]) -> float:
         """How likely the answer avoids what was asked ("I've never really had a conflict",
-        "my weakness is that I care too much"), from all its sentences.
-
-        The weights of features.dodge_features(), without building its prefixed strings:
-        the first sentence's features weigh by their "s1:" weight, the union of the other
-        sentences' by their "r:" weight (a set, so a feature of two sentences counts once)."""
-        first, rest = self._dodge_weights_by_part()
-        total = self.dodge_weights.get(f"n={min(len(scored), 6)}", 0.0)
-        if scored:
-            total += sum(map(first.get, scored[0].features, repeat(0.0)))
-            total += sum(map(rest.get, set().union(*(s.features for s in scored[1:])), repeat(0.0)))
-        return sigmoid(self.dodge_bias + total)
-
-    def _dodge_weights_by_part(self) -> tuple[dict[str, float], dict[str, float]]:
-        """The dodge weights of first-sentence and other-sentence features, keyed by the
-        sentence feature; only of the kinds dodge_features keeps, so no other kind weighs."""
-        if self._dodge_split is None:
-            parts: dict[str, dict[str, float]] = {"s1:": {}, "r:": {}}
-            for key, weight in self.dodge_weights.items():
-                prefix, colon, feature = key.partition(":")
-                if colon and prefix + colon in parts and feature.startswith(DODGE_KINDS):
-                    parts[prefix + colon][feature] = weight
-            self._dodge_split = parts["s1:"], parts["r:"]
-        return self._dodge_split
+        "my weakness is that I care too much"): features.dodge_features of its sentences."""
+        best = {part: max((s.probabilities[part] for s in scored), default=0.0) for part in EVIDENCE_PARTS}
+        features = dodge_features([s.features for s in scored], best)
+        return sigmoid(self.dodge_bias + sum(map(self.dodge_weights.get, features, repeat(0.0))))
 
     def reasons(self, scored: Scored, target: str, limit: int = 2) -> list[str]:
         """The features that pushed this sentence towards `target` most, in plain words

@@ -8,7 +8,7 @@ import random
 import sys
 from pathlib import Path
 
-from coach.learned.features import dodge_features
+from coach.learned.features import EVIDENCE_PARTS, dodge_features
 from coach.learned.model import sigmoid
 from coach.train.corpus import ENRICHED_REGISTERS, SEED, TARGETS, Labelled, Vocabulary, load_corpus
 from coach.train.scoring import answer_score, answer_truth, best_threshold, held_out_f1
@@ -102,12 +102,15 @@ def export(vocabulary: Vocabulary, models: dict, c: dict[str, float], thresholds
 # --- the dodge model: an answer-level decision from its sentences' features ---------------
 
 DODGE_C = 0.1
+DODGE_BETA = 0.5
 
 
-def fit_dodge(answers: list[Labelled]) -> tuple[float, dict[str, float]]:
+def fit_dodge(answers: list[Labelled], best: dict[str, dict[str, float]]) -> tuple[float, dict[str, float]]:
+    """`best`: each answer's best-sentence probability per STAR part, out of its register (as
+    inference sees probabilities from a model fitted without the answer)."""
     from sklearn.linear_model import LogisticRegression
 
-    feature_sets = [dodge_features(a.features) for a in answers]
+    feature_sets = [dodge_features(a.features, best[a.id]) for a in answers]
     vocabulary = Vocabulary(feature_sets)
     # Dodges are rare (one answer in twenty): weigh them as much as the rest together.
     model = LogisticRegression(C=DODGE_C, max_iter=5000, solver="liblinear", class_weight="balanced", random_state=SEED)
@@ -115,15 +118,26 @@ def fit_dodge(answers: list[Labelled]) -> tuple[float, dict[str, float]]:
     return float(model.intercept_[0]), {f: float(model.coef_[0][i]) for f, i in vocabulary.index.items()}
 
 
-def dodge_score(bias: float, weights: dict[str, float], answer: Labelled) -> float:
-    return sigmoid(bias + sum(weights.get(f, 0.0) for f in dodge_features(answer.features)))
+def dodge_score(bias: float, weights: dict[str, float], answer: Labelled, best: dict[str, float]) -> float:
+    return sigmoid(bias + sum(weights.get(f, 0.0) for f in dodge_features(answer.features, best)))
 
 
-def dodge_out_of_register(answers: list[Labelled]) -> dict[str, float]:
+def best_evidence(answers: list[Labelled], c: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Each answer's best-sentence probability per STAR part, from models that never saw its register."""
+    registers = [a.register for a in answers]
+    best: dict[str, dict[str, float]] = {a.id: {} for a in answers}
+    for part in EVIDENCE_PARTS:
+        predictions = out_of_fold(answers, registers, c[part])
+        for a in answers:
+            best[a.id][part] = max(predictions[a.id][part], default=0.0)
+    return best
+
+
+def dodge_out_of_register(answers: list[Labelled], best: dict[str, dict[str, float]]) -> dict[str, float]:
     scores = {}
     for register in sorted({a.register for a in answers}):
-        bias, weights = fit_dodge([a for a in answers if a.register != register])
-        scores.update({a.id: dodge_score(bias, weights, a) for a in answers if a.register == register})
+        bias, weights = fit_dodge([a for a in answers if a.register != register], best)
+        scores.update({a.id: dodge_score(bias, weights, a, best[a.id]) for a in answers if a.register == register})
     return scores
 
 
@@ -133,11 +147,14 @@ def train(out: Path) -> None:
     c, thresholds, f1s = choose(answers)
     vocabulary, models = fit(answers, c)
     payload = export(vocabulary, models, c, thresholds, len(answers))
-    held_out = dodge_out_of_register(answers)
-    dodge_threshold, dodge_f1 = best_threshold([held_out[a.id] for a in answers], [a.answer["dodge"] for a in answers])
-    bias, weights = fit_dodge(answers)
+    best = best_evidence(answers, c)
+    held_out = dodge_out_of_register(answers, best)
+    # F0.5, as for blame: a false "you avoided the question" caps a real answer at 25.
+    dodge_threshold, dodge_f1 = best_threshold([held_out[a.id] for a in answers], [a.answer["dodge"] for a in answers],
+                                               DODGE_BETA)
+    bias, weights = fit_dodge(answers, best)
     payload["dodge"] = {"bias": round(bias, 4), "threshold": dodge_threshold,
                         "weights": {f: round(w, 4) for f, w in sorted(weights.items()) if abs(w) >= 0.001}}
-    f1s["dodge"] = dodge_f1
+    f1s["dodge F0.5"] = dodge_f1
     out.write_text(json.dumps(payload, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB, {len(payload['weights'])} features, C={c}, held-out F1 {f1s})", file=sys.stderr)
