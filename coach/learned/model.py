@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import repeat
@@ -22,12 +22,10 @@ MODEL_FILE = "sentence_model.json"
 
 @dataclass(frozen=True)
 class Scored:
-    """One sentence's probability per decision, and the features that weighed most."""
+    """One sentence's probability per decision, and its features (for `reasons`)."""
 
     probabilities: dict[str, float]
     features: frozenset[str]
-    # (feature, weights) of the features the model knows, kept from scoring for `reasons`.
-    weighed: tuple[tuple[str, list[float]], ...] = field(default=(), compare=False, repr=False)
 
 
 class SentenceModel:
@@ -47,11 +45,10 @@ class SentenceModel:
     def _score(self, features: set[str]) -> Scored:
         # Sparse: only the rows of the features the model knows, summed column by column
         # (each column from its bias, in the features' order, as a running sum would).
-        get = self.weights.get
-        weighed = [(feature, row) for feature in features if (row := get(feature)) is not None]
-        rows = [row for _, row in weighed]
+        # (map and filter run in C: most of a sentence's ~50 features are looked up and kept.)
+        rows = list(filter(None, map(self.weights.get, features)))
         sums = [sum(column, bias) for bias, column in zip(self.bias, zip(*rows))] if rows else self.bias
-        return Scored({t: sigmoid(s) for t, s in zip(self.targets, sums)}, frozenset(features), tuple(weighed))
+        return Scored({t: sigmoid(s) for t, s in zip(self.targets, sums)}, frozenset(features))
 
     def dodge_probability(self, scored: list[Scored]) -> float:
         """How likely the answer avoids what was asked ("I've never really had a conflict",
@@ -64,7 +61,7 @@ class SentenceModel:
         """The features that pushed this sentence towards `target` most, in plain words
         (only those a person can check against the sentence: words, tense, numbers)."""
         column = self.targets.index(target)
-        weighed = scored.weighed or [(f, self.weights[f]) for f in scored.features if f in self.weights]
+        weighed = [(f, self.weights[f]) for f in scored.features if f in self.weights]
         pushes = sorted((row[column], f) for f, row in weighed if row[column] > 0 and self._describe(f) is not None)
         return [self._describe(feature) for _, feature in reversed(pushes[-limit:])]
 
