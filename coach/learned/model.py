@@ -14,7 +14,8 @@ from functools import cache
 from importlib import resources
 from itertools import repeat
 
-from coach.learned.features import EVIDENCE_PARTS, document_features, dodge_features
+from coach.learned.dodge import EVIDENCE_PARTS, dodge_features
+from coach.learned.features import document_features
 from coach.rules.text import Document
 
 MODEL_FILE = "sentence_model.json"
@@ -52,7 +53,7 @@ class SentenceModel:
 
     def dodge_probability(self, scored: list[Scored]) -> float:
         """How likely the answer avoids what was asked ("I've never really had a conflict",
-        "my weakness is that I care too much"): features.dodge_features of its sentences."""
+        "my weakness is that I care too much"): coach.learned.dodge.dodge_features of its sentences."""
         best = {part: max((s.probabilities[part] for s in scored), default=0.0) for part in EVIDENCE_PARTS}
         features = dodge_features([s.features for s in scored], best)
         return sigmoid(self.dodge_bias + sum(map(self.dodge_weights.get, features, repeat(0.0))))

@@ -8,7 +8,7 @@ import random
 import sys
 from pathlib import Path
 
-from coach.learned.features import EVIDENCE_PARTS, dodge_features
+from coach.learned.dodge import EVIDENCE_PARTS, dodge_features
 from coach.learned.model import sigmoid
 from coach.train.corpus import ENRICHED_REGISTERS, SEED, TARGETS, Labelled, Vocabulary, load_corpus
 from coach.train.scoring import answer_score, answer_truth, best_threshold, held_out_f1
