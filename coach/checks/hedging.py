@@ -10,7 +10,7 @@ import re
 from functools import cache
 
 from coach.checks.base import Check, entries, limit, phrase_check_run
-from coach.rules.text import Document, Phrases, per_document
+from coach.rules.text import Document, Phrases, per_document, word_before
 
 ID = "hedging"
 
@@ -37,8 +37,7 @@ def _names_a_type(text: str, match: re.Match[str]) -> bool:
     """ "a new kind of database" names a type; only a bare "kind of" hedges."""
     if match.group().lower().split()[0] not in ("kind", "sort"):
         return False
-    before = re.findall(r"[\w']+", text[max(0, match.start() - 20) : match.start()].lower())
-    return bool(before) and before[-1] in _noun_determiners()
+    return word_before(text, match.start(), reach=20) in _noun_determiners()
 
 
 run = phrase_check_run(ID, "info", reported_hedges, '"{quote}" sounds unsure.',

@@ -16,7 +16,7 @@ from coach.checks import off_topic
 from coach.checks.base import Check, Outcome, entries, outcome_of
 from coach.models import Finding, Metrics, RamblingCheck, Span
 from coach.rules import thresholds as t
-from coach.rules.text import Document, Phrases, per_document
+from coach.rules.text import Document, Phrases, per_document, word_after, word_before
 
 ID = "rambling"
 
@@ -125,8 +125,8 @@ def _is_filler_like(text: str, match: re.Match[str]) -> bool:
         return True
     if _before_filler_like().search(before) and _after_filler_like().match(after):
         return True
-    previous = (re.findall(r"[\w']+", before.lower()) or [""])[-1]
-    following = (re.findall(r"[\w']+", after.lower()) or [""])[0]
+    previous = word_before(text, match.start(), reach=12)
+    following = word_after(text, match.end(), reach=16)
     if not following or following in _like_words("like_objects"):
         return False
     if previous in _like_words("like_after_function_word"):

@@ -196,6 +196,21 @@ def _attach_tokens(sentences: list[Sentence], tokens: list[Token]) -> None:
         sentence.tokens = tokens[first:index]
 
 
+_WORD_CHARS = re.compile(r"[\w']+")
+
+
+def word_before(text: str, start: int, reach: int) -> str:
+    """The lower-case word ending just before `start` (within `reach` characters), or ""."""
+    found = _WORD_CHARS.findall(text[max(0, start - reach) : start].lower())
+    return found[-1] if found else ""
+
+
+def word_after(text: str, end: int, reach: int) -> str:
+    """The lower-case word starting just after `end` (within `reach` characters), or ""."""
+    found = _WORD_CHARS.search(text[end : end + reach].lower())
+    return found.group() if found else ""
+
+
 def is_past(word: str) -> bool:
     """A past-tense verb, by its form: irregular, an auxiliary, or a word of five letters or
     more ending in -ed ("shed" and "need" are not)."""
