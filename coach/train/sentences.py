@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import random
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from coach.learned.dodge import EVIDENCE_PARTS, dodge_features
+from coach.learned.dodge import dodge_features
 from coach.learned.model import sigmoid
 from coach.train.corpus import ENRICHED_REGISTERS, SEED, TARGETS, Labelled, Vocabulary, load_corpus
 from coach.train.scoring import answer_score, answer_truth, best_threshold, held_out_f1
@@ -63,13 +64,24 @@ def random_folds(answers: list[Labelled], folds: int = FOLDS) -> list[str]:
     return groups
 
 
-def choose(answers: list[Labelled]) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+@dataclass
+class Choice:
+    """Per target: the C chosen, the answer-level threshold, the held-out F1, and each answer's
+    best-sentence probability from the chosen C's models that never saw its register."""
+
+    c: dict[str, float]
+    thresholds: dict[str, float]
+    f1s: dict[str, float]
+    out_of_register: dict[str, dict[str, float]]  # answer id -> target -> probability
+
+
+def choose(answers: list[Labelled]) -> Choice:
     """Per target, the C whose models hold best on a register they never saw (leave one
     register out), and the answer-level threshold from those out-of-register predictions on
     the registers not enriched for one class."""
     registers = [a.register for a in answers]
     truth = {t: [answer_truth(a)[t] for a in answers] for t in TARGETS}
-    best: dict[str, tuple[float, float, float]] = {}
+    best: dict[str, tuple[float, float, float, list[float]]] = {}
     for c in C_GRID:
         predictions = out_of_fold(answers, registers, c)
         for target in TARGETS:
@@ -78,9 +90,14 @@ def choose(answers: list[Labelled]) -> tuple[dict[str, float], dict[str, float],
             if target not in best or f1 > best[target][1]:
                 typical = [i for i, r in enumerate(registers) if r not in ENRICHED_REGISTERS]
                 threshold, _ = best_threshold([scores[i] for i in typical], [truth[target][i] for i in typical])
-                best[target] = (c, f1, threshold)
+                best[target] = (c, f1, threshold, scores)
         print(f"C={c}: " + " ".join(f"{t}={best[t][1]:.3f}@{best[t][0]}" for t in TARGETS), file=sys.stderr)
-    return ({t: best[t][0] for t in TARGETS}, {t: best[t][2] for t in TARGETS}, {t: best[t][1] for t in TARGETS})
+    return Choice(
+        c={t: best[t][0] for t in TARGETS},
+        thresholds={t: best[t][2] for t in TARGETS},
+        f1s={t: best[t][1] for t in TARGETS},
+        out_of_register={a.id: {t: best[t][3][i] for t in TARGETS} for i, a in enumerate(answers)},
+    )
 
 
 def export(vocabulary: Vocabulary, models: dict, c: dict[str, float], thresholds: dict[str, float], answers: int) -> dict:
@@ -122,17 +139,6 @@ def dodge_score(bias: float, weights: dict[str, float], answer: Labelled, best: 
     return sigmoid(bias + sum(weights.get(f, 0.0) for f in dodge_features(answer.features, best)))
 
 
-def best_evidence(answers: list[Labelled], c: dict[str, float]) -> dict[str, dict[str, float]]:
-    """Each answer's best-sentence probability per STAR part, from models that never saw its register."""
-    registers = [a.register for a in answers]
-    best: dict[str, dict[str, float]] = {a.id: {} for a in answers}
-    for part in EVIDENCE_PARTS:
-        predictions = out_of_fold(answers, registers, c[part])
-        for a in answers:
-            best[a.id][part] = max(predictions[a.id][part], default=0.0)
-    return best
-
-
 def dodge_out_of_register(answers: list[Labelled], best: dict[str, dict[str, float]]) -> dict[str, float]:
     scores = {}
     for register in sorted({a.register for a in answers}):
@@ -144,10 +150,13 @@ def dodge_out_of_register(answers: list[Labelled], best: dict[str, dict[str, flo
 def train(out: Path) -> None:
     answers = load_corpus()
     print(f"{len(answers)} answers, {sum(len(a.features) for a in answers)} sentences", file=sys.stderr)
-    c, thresholds, f1s = choose(answers)
+    chosen = choose(answers)
+    c, f1s = chosen.c, chosen.f1s
     vocabulary, models = fit(answers, c)
-    payload = export(vocabulary, models, c, thresholds, len(answers))
-    best = best_evidence(answers, c)
+    payload = export(vocabulary, models, c, chosen.thresholds, len(answers))
+    # The dodge model reads each part's evidence from models that never saw the answer's register,
+    # as a new answer's evidence comes from a model that never saw it.
+    best = chosen.out_of_register
     held_out = dodge_out_of_register(answers, best)
     # F0.5, as for blame: a false "you avoided the question" caps a real answer at 25.
     dodge_threshold, dodge_f1 = best_threshold([held_out[a.id] for a in answers], [a.answer["dodge"] for a in answers],
