@@ -71,17 +71,23 @@ def grade_all(
             pool.shutdown(wait=False, cancel_futures=True)
 
 
+def cached_or_none(cache: CacheLike | None, fingerprint: dict, answer: Answer) -> Critique | None:
+    """The cached critique, or None: none is cached, there is no cache, or it cannot be read
+    (an unreadable cache means grading again, not failing)."""
+    if cache is None:
+        return None
+    try:
+        return cache.get(fingerprint, answer)
+    except Exception:  # noqa: BLE001 - sqlite3.Error and OSError, without importing sqlite3 here
+        return None
+
+
 class _Lookup:
     def __init__(self, cache: CacheLike | None, fingerprint: dict | None):
         self.cache, self.fingerprint = cache, fingerprint
 
     def get(self, answer: Answer) -> Critique | None:
-        if self.cache is None:
-            return None
-        try:
-            return self.cache.get(self.fingerprint, answer)
-        except Exception:  # noqa: BLE001 - an unreadable cache means grading again, not failing
-            return None
+        return cached_or_none(self.cache, self.fingerprint, answer)
 
     def put(self, answer: Answer, critique: Critique) -> None:
         if self.cache:

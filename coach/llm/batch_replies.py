@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from coach.batch import cache as cache_module
+from coach.batch import cached_or_none
 from coach.models import Answer, Critique, Usage
 from coach.rules import offline
 from coach.rules.check_settings import CheckSettings
@@ -194,7 +195,7 @@ class ReplyGrader:
             self.tally.other_kinds += 1
             return offline.critique(answer, self.limits)
         source, custom_id = self._source_of(answer)
-        cached = self._cached(source, answer)
+        cached = cached_or_none(self.store, source.fingerprint, answer)
         if cached is not None:
             self.tally.from_cache += 1
             return cached
@@ -219,14 +220,6 @@ class ReplyGrader:
                 return source, custom_id
         first = self.sources[0]
         return first, first.custom_id(answer)
-
-    def _cached(self, source: BatchSource, answer: Answer) -> Critique | None:
-        if self.store is None:
-            return None
-        try:
-            return self.store.get(source.fingerprint, answer)
-        except Exception:  # noqa: BLE001 - an unreadable cache means ingesting again, not failing
-            return None
 
     def _judged(self, source: BatchSource, answer: Answer, completion: dict) -> Critique:
         from coach.llm.failures import LLMFailure
