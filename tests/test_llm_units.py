@@ -163,6 +163,69 @@ def test_connection_failures_in_a_row_take_the_endpoint_down_and_a_response_rese
     assert reach.down and reach.cause == "connection refused"
 
 
+def test_the_probe_is_given_back_once_the_request_is_sent_not_after_the_reply():
+    # A dead endpoint fails before its request is sent; one that took the request is there,
+    # so the attempts waiting on the probe need not wait for the model's whole latency.
+    from coach.llm.reachability import Attempt, Reachability
+
+    reach = Reachability()
+    sent = []
+    probe = Attempt(reach, probe=reach.admit(), on_sent=lambda: sent.append(True))
+    assert probe.probe and not reach.admit()  # held: the next attempt waits
+    probe("http11.send_request_headers.complete", {})
+    assert not sent and not reach.admit()
+    probe("http11.send_request_body.complete", {})
+    assert sent == [True] and reach.admit()
+    assert reach.failures == 0 and not probe.ended  # still followed: a failed read counts
+    probe("http11.receive_response_headers.failed", {"exception": ConnectionResetError()})
+    assert reach.failures == 1
+
+
+def test_a_thread_with_a_reply_to_judge_lets_a_ready_request_be_sent_first():
+    import threading
+    import time
+
+    from coach.llm.slots import SENDERS_FIRST_AT_MOST, Slots
+
+    slots = Slots(1)
+    order, holding, release = [], threading.Event(), threading.Event()
+
+    def sender():
+        with slots:
+            holding.set()
+            release.wait(1)
+            order.append("sent")
+            slots.sent()
+            time.sleep(0.05)  # the reply takes a while: the judge must not wait for it
+
+    thread = threading.Thread(target=sender)
+    thread.start()
+    holding.wait(1)
+    judge = threading.Thread(target=lambda: (slots.let_senders_go_first(), order.append("judged")))
+    judge.start()
+    time.sleep(SENDERS_FIRST_AT_MOST / 4)
+    release.set()
+    judge.join(1)
+    thread.join(1)
+    assert order == ["sent", "judged"]
+    start = time.perf_counter()
+    slots.let_senders_go_first()  # nobody to wait for
+    assert time.perf_counter() - start < SENDERS_FIRST_AT_MOST
+
+
+def test_letting_senders_go_first_never_waits_longer_than_its_bound():
+    import time
+
+    from coach.llm.slots import SENDERS_FIRST_AT_MOST, Slots
+
+    slots = Slots(2)
+    with slots:  # holds a slot and never says it sent: the bound still ends the wait
+        start = time.perf_counter()
+        slots.let_senders_go_first()
+        waited = time.perf_counter() - start
+    assert SENDERS_FIRST_AT_MOST * 0.9 <= waited < SENDERS_FIRST_AT_MOST * 10
+
+
 # --- quality guard --------------------------------------------------------------------------
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import threading
-from contextlib import nullcontext
 
 from pydantic import BaseModel
 
@@ -36,8 +35,12 @@ from coach.llm.failures import (
 from coach.llm.reachability import Attempt, Reachability
 from coach.llm.response_modes import JSON_SCHEMA
 from coach.llm.schema import Review
+from coach.llm.slots import Slots
 from coach.llm.urls import shown_url
 from coach.llm.usage_meter import UsageMeter
+
+# Slots when the run sets no limit (--jobs sets one).
+_UNLIMITED = 1 << 16
 
 
 class ChatClient:
@@ -47,10 +50,7 @@ class ChatClient:
         self.endpoint = endpoint
         self._openai = openai
         self._local = threading.local()
-        # A batch runs more threads than requests in flight: those without a slot prepare
-        # their next answer (offline critique, prompt) while the requests are out, so a slot
-        # freed by a reply is taken by a request that is ready to go.
-        self._slots = threading.BoundedSemaphore(endpoint.max_in_flight) if endpoint.max_in_flight else nullcontext()
+        self.slots = Slots(endpoint.max_in_flight or _UNLIMITED)
         self.reach = Reachability()
         # Raised by the request hook once the endpoint is down. The SDK passes an OpenAIError
         # straight through; anything else it would retry, after a backoff sleep, max_retries times.
@@ -76,7 +76,7 @@ class ChatClient:
         kind's review: coach.llm.schema) or one of coach.llm.failures' errors."""
         self._local.meter = meter
         try:
-            with self._slots:
+            with self.slots:
                 text = self._send(messages, mode, reply)
         except self._not_sent:
             raise Unreachable(self.shown_url, self.reach.cause, self.reach.failures) from None
@@ -96,6 +96,7 @@ class ChatClient:
         finally:
             self._local.meter = None
             self._end_attempt()
+        self.slots.let_senders_go_first()
         completion = _json_object(text)
         if completion is None:
             raise LLMFailure(f"the server's reply is not a chat completion: {one_line(text, 80)!r}")
@@ -115,7 +116,7 @@ class ChatClient:
         self._end_attempt()  # this thread's previous attempt, if its trace never said it ended
         if self.reach.down:
             raise self._not_sent("not sent: the endpoint is unreachable")
-        attempt = self._local.attempt = Attempt(self.reach, probe=self.reach.admit())
+        attempt = self._local.attempt = Attempt(self.reach, probe=self.reach.admit(), on_sent=self.slots.sent)
         if self.reach.down:  # found down while this attempt waited for the probe
             self._end_attempt()
             raise self._not_sent("not sent: the endpoint is unreachable")

@@ -115,6 +115,8 @@ class LLMCritic:
         return chat_body(self.endpoint, _messages(prepared, mode), mode, prepared.reply)
 
     def critique(self, answer: Answer) -> Critique:
+        if self._client is not None:  # a batch under way: its ready requests are sent first
+            self._client.slots.let_senders_go_first()
         prepared = self._prepare(answer)
         meter = UsageMeter()
         return self._judged(prepared, lambda: self._ask(prepared, meter), meter)

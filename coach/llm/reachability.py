@@ -10,6 +10,7 @@ what it no longer sends.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from coach.llm.failures import unreachable_cause
 from coach.llm.response_modes import PROBE_GRACE
@@ -25,6 +26,8 @@ _BEFORE_A_RESPONSE = frozenset({
     "connect_tcp", "connect_unix_socket", "start_tls", "setup_socks5_connection", "send_connection_init",
     "send_request_headers", "send_request_body", "receive_response_headers",
 })
+# The step after which the request is with the server: a dead endpoint fails before it.
+_SENT = "send_request_body"
 
 
 class Reachability:
@@ -38,10 +41,11 @@ class Reachability:
     Until a response has shown the server is there (at the start, and after a failure),
     one attempt at a time probes it and the others wait for it at most PROBE_GRACE: the
     reasoning of the response-mode probe (coach.llm.response_modes) again. A server that is
-    down says so at once (refused, unknown host, reset), one that is up replies only after
-    the model's latency. So a batch of any --jobs against a dead port makes about
-    UNREACHABLE_AFTER attempts, not one per job, and a live server costs the batch
-    PROBE_GRACE once.
+    down says so at once (refused, unknown host, reset), before the request is sent; one
+    that is up takes it, and the probe ends there, not after the model's latency. So a batch
+    of any --jobs against a dead port makes about UNREACHABLE_AFTER attempts, not one per
+    job, and a live server costs the batch no wait of its own (the response-mode probe's
+    grace already holds the first wave back).
     """
 
     def __init__(self, limit: int = UNREACHABLE_AFTER):
@@ -79,18 +83,23 @@ class Attempt:
     """One attempt (each SDK retry is a new one), followed through httpcore's trace.
 
     It tells `reach` when it failed before the server said anything, once however many of
-    its steps failed (a write that fails is followed by a read that fails too), and gives
-    the probe back when it ends: at the response's headers, or at its first failed step.
+    its steps failed (a write that fails is followed by a read that fails too). It gives the
+    probe back once the request is sent (the server took it: the waiting attempts may go),
+    or at its first failed step, or when it ends.
     """
 
-    def __init__(self, reach: Reachability, *, probe: bool):
+    def __init__(self, reach: Reachability, *, probe: bool, on_sent: Callable[[], None] = lambda: None):
         self.reach = reach
         self.probe = probe
+        self.on_sent = on_sent
         self.ended = False
 
     def __call__(self, event: str, info: dict) -> None:
         step, _, outcome = event.rpartition(".")
         step = step.rpartition(".")[2]
+        if step == _SENT and outcome == "complete":
+            self._release_probe()
+            self.on_sent()
         if self.ended or not (outcome == "failed" or (step == "receive_response_headers" and outcome == "complete")):
             return
         error = info.get("exception")
@@ -100,6 +109,9 @@ class Attempt:
 
     def end(self) -> None:
         self.ended = True
+        self._release_probe()
+
+    def _release_probe(self) -> None:
         if self.probe:
             self.probe = False
             self.reach.release()
