@@ -105,12 +105,30 @@ def document_segments(document: Document) -> list[tuple[int, int, set[str]]]:
 _TOKENS_KEPT = 20_000
 
 
+class _PerToken(dict):
+    """token -> make(token), made on first use; emptied past _TOKENS_KEPT tokens."""
+
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, token: str):
+        if len(self) >= _TOKENS_KEPT:
+            self.clear()
+        value = self[token] = self._make(token)
+        return value
+
+
 class SteeringModel:
     def __init__(self, payload: dict):
         self.bias: float = payload["bias"]
         self.threshold: float = payload["threshold"]
         self.weights: dict[str, float] = payload["weights"]
-        self._token_grams: dict[str, tuple[dict[str, float], float]] = {}
+        # Per token: its weighed grams, and the sum of their positive weights (an upper bound
+        # of what they add). Dicts that fill themselves, so a sentence's tokens are looked up
+        # by map() in C and only a token never seen before costs a call.
+        self._token_grams = _PerToken(self._weighed_grams)
+        self._token_bounds = _PerToken(lambda token: sum(w for w in self._token_grams[token].values() if w > 0))
 
     def probability(self, features: set[str]) -> float:
         return sigmoid(self.bias + sum(map(self.weights.get, features, repeat(0.0))))
@@ -128,24 +146,17 @@ class SteeringModel:
         tokens = _TOKEN.findall(flat)
         others = sum(map(self.weights.get, _word_features(text, flat, words), repeat(0.0)))
         if at_least > 0.0:
-            bound = self.bias + others + sum(self._grams_of(token)[1] for token in tokens)
+            bound = self.bias + others + sum(map(self._token_bounds.__getitem__, tokens))
             if sigmoid(bound) < at_least:
                 return 0.0
         grams: dict[str, float] = {}
-        for token in tokens:
-            grams.update(self._grams_of(token)[0])
+        for token_grams in map(self._token_grams.__getitem__, tokens):
+            grams.update(token_grams)
         return sigmoid(self.bias + sum(grams.values()) + others)
 
-    def _grams_of(self, token: str) -> tuple[dict[str, float], float]:
-        """The token's weighed grams, and the sum of their positive weights."""
-        known = self._token_grams.get(token)
-        if known is None:
-            if len(self._token_grams) >= _TOKENS_KEPT:
-                self._token_grams.clear()
-            weights = self.weights
-            grams = {g: weights[g] for g in _char_grams(token) if g in weights}
-            known = self._token_grams[token] = (grams, sum(w for w in grams.values() if w > 0))
-        return known
+    def _weighed_grams(self, token: str) -> dict[str, float]:
+        weights = self.weights
+        return {g: weights[g] for g in _char_grams(token) if g in weights}
 
     def steering_spans(self, document: Document) -> list[tuple[int, int, float]]:
         """The sentences that try to steer the grader, with their probability."""
