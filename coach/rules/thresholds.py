@@ -35,10 +35,11 @@ NEGATIVE_VALENCE = -1.5
 # Negativity: a sentence the learned blame model (coach/learned) is at least this sure of makes
 # the answer negative, besides what the rules find. Chosen by `python bench/blame_threshold.py`:
 # on our corpus with each register left out of training, over the registers not enriched for
-# blame, for F0.5 (a false "speaks badly of others" accuses the candidate). Rules alone: F0.5
-# 0.39; with the model at 0.6, 0.66 (the best); 0.7, 0.65; 0.95, 0.49. The flat top's more
-# precise end was taken. Re-run it after retraining: the model's C moves its probabilities.
-CONFIDENT_BLAME = 0.7
+# blame, for F0.5 (a false "speaks badly of others" accuses the candidate). On the corpus of
+# 2,003 answers (blame C=1.0): rules alone F0.5 0.45; with the model at 0.7, 0.67; 0.8, 0.69;
+# 0.85, 0.70 (the best); 0.9, 0.70; 0.95, 0.67. Re-run it after retraining: the model's C moves
+# its probabilities (at C=0.1 the best was 0.6-0.7).
+CONFIDENT_BLAME = 0.85
 
 
 @dataclass(frozen=True)
